@@ -1,0 +1,63 @@
+-- Normalise hand-typed orders (plugins/Manual/template.csv) into the shape of orders.
+-- reads:   stg_manual_orders (the current batch)
+-- writes:  temp table incoming_orders (dropped at commit); orders/900_merge_orders.sql merges it
+-- grain:   one row per (cost_center, Order ID); a later row of the same order wins
+-- params:  crm_etl_batch()  -- the host sets it; in psql: set crmetl.load_batch_id = <id>;
+-- note:    the store was looked up in cost_centers when the file was loaded; its cost center is on the row
+create temp table incoming_orders on commit drop as
+with source as (
+    select *
+    from stg_manual_orders s
+    where s.load_batch_id = crm_etl_batch()
+      and not exists (
+          select 1 from stg_manual_orders later
+          where later.store_code = s.store_code
+            and later.order_id = s.order_id
+            and later.load_batch_id > s.load_batch_id)
+),
+
+latest as (
+    select distinct on (store_code, order_id) *
+    from source
+    order by store_code, order_id, source_row_number desc
+),
+
+final as (
+    select
+        -- identity
+        s.cost_center,
+        'MANUAL'                                          as source_system,
+        s.store_code                                      as source_store_code,
+        s.order_id                                        as source_order_id,
+        s.invoice_no                                      as source_invoice_no,
+
+        -- time (IST)
+        s.order_date_time at time zone 'Asia/Kolkata'     as order_datetime,
+        s.order_date_time::date                           as order_date,
+
+        -- customer
+        s.customer_name,
+        normalise_mobile(s.customer_mobile)               as customer_mobile,
+        s.customer_code,
+
+        -- money
+        s.gross_amount,
+        s.discount                                        as discount_amount,
+        s.taxable_amount,
+        s.tax                                             as tax_amount,
+        s.net_amount,
+
+        -- status: one payment mode per order, carrying the whole net amount
+        case when s.payment_mode is not null
+             then jsonb_build_object(s.payment_mode, s.net_amount) end as payment_mode_summary,
+        s.payment_status,
+        s.order_status,
+
+        -- lineage
+        (to_jsonb(s) - array['source_system', 'store_code', 'cost_center', 'file_md5',
+                             'load_batch_id', 'source_row_number', 'extra_columns'])
+            || coalesce(s.extra_columns, '{}'::jsonb)    as source_payload
+    from latest s
+)
+
+select * from final;

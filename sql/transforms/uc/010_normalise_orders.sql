@@ -1,0 +1,71 @@
+-- Normalise UClean GST report rows into the shape of orders.
+-- reads:   stg_uc_gst_report (the current batch), cost_centers
+-- writes:  temp table incoming_orders (dropped at commit); orders/900_merge_orders.sql merges it
+-- grain:   one row per (cost_center, Booking ID); a later row of the same booking in the file wins,
+--          and a booking that a later batch also carries is left to that batch
+-- params:  crm_etl_batch()  -- the host sets it; in psql: set crmetl.load_batch_id = <id>;
+create temp table incoming_orders on commit drop as
+with source as (
+    select *
+    from stg_uc_gst_report s
+    where s.load_batch_id = crm_etl_batch()
+      and not exists (
+          select 1 from stg_uc_gst_report later
+          where later.store_code = s.store_code
+            and later.booking_id = s.booking_id
+            and later.load_batch_id > s.load_batch_id)
+),
+
+latest as (
+    select distinct on (store_code, booking_id) *
+    from source
+    order by store_code, booking_id, source_row_number desc
+),
+
+final as (
+    select
+        -- identity: Booking ID is the order, Invoice No. its bill
+        cc.cost_center,
+        'UC'                                              as source_system,
+        s.store_code                                      as source_store_code,
+        s.booking_id                                      as source_order_id,
+        s.invoice_no                                      as source_invoice_no,
+
+        -- time: Invoice Date, IST, day first in the file
+        s.invoice_date at time zone 'Asia/Kolkata'        as order_datetime,
+        s.invoice_date::date                              as order_date,
+
+        -- customer
+        s.customer_name,
+        normalise_mobile(s.customer_ph_no)                as customer_mobile,
+        null::text                                        as customer_code,
+
+        -- money: the GST report has no gross or discount, only the taxable value and its GST
+        null::numeric                                     as gross_amount,
+        null::numeric                                     as discount_amount,
+        s.taxable_value                                   as taxable_amount,
+        s.cgst + s.sgst                                   as tax_amount,
+        s.total_invoice_value                             as net_amount,
+
+        -- status
+        null::jsonb                                       as payment_mode_summary,
+        case lower(regexp_replace(trim(s.payment_status), '\s+', ' ', 'g'))
+            when 'paid'           then 'Paid'
+            when 'pending'        then 'Pending'
+            when 'unpaid'         then 'Pending'
+            when 'partially paid' then 'Partially Paid'
+            when 'partial'        then 'Partially Paid'
+            else trim(s.payment_status)
+        end                                               as payment_status,
+        null::text                                        as order_status,
+
+        -- lineage; S.No. is only the row's position in the file, so it is left out (it would
+        -- change the hash of every order whenever an earlier one is added)
+        (to_jsonb(s) - array['s_no', 'source_system', 'store_code', 'cost_center', 'file_md5',
+                             'load_batch_id', 'source_row_number', 'extra_columns'])
+            || coalesce(s.extra_columns, '{}'::jsonb)    as source_payload
+    from latest s
+    join cost_centers cc on cc.crm = 'uc' and cc.store_code = s.store_code
+)
+
+select * from final;

@@ -1,0 +1,12 @@
+namespace CrmEtl.Abstractions.Reports;
+
+/// <summary>An <see cref="IReportParser"/> for any report described by a <see cref="ReportLayout"/>.</summary>
+public sealed class LayoutReportParser(ReportLayout layout) : IReportParser
+{
+    /// <inheritdoc />
+    public IReadOnlyList<StagingColumn> Columns { get; } =
+        layout.Columns.Select(c => new StagingColumn(c.StagingName, c.Kind)).ToArray();
+
+    /// <inheritdoc />
+    public IReportReader Open(ReportFile file) => new SheetReportReader(file, layout);
+}

@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+
+namespace CrmEtl.Abstractions.Reports;
+
+/// <summary>
+/// The contract of a tabular report: its columns, the column whose blank value means "not an order",
+/// and the texts that mark footer rows. A plugin declares one and gets a streaming parser for it.
+/// </summary>
+public sealed class ReportLayout
+{
+    /// <summary>Columns every file must have; others are kept as extra columns.</summary>
+    public required IReadOnlyList<ReportColumn> Columns { get; init; }
+
+    /// <summary>Header of the business key column (e.g. <c>Order No.</c>); a blank key is not an order.</summary>
+    public required string KeyHeader { get; init; }
+
+    /// <summary>Rows scanned for the header before giving up. Default 10 (the header is normally row 1).</summary>
+    public int HeaderSearchRows { get; init; } = 10;
+
+    /// <summary>
+    /// Texts that make a key-less row a footer. Default: report-generated, computer-generated and
+    /// powered-by lines; Total rows and record counts are always recognised.
+    /// </summary>
+    public IReadOnlyList<Regex> FooterPatterns { get; init; } = DefaultFooterPatterns;
+
+    /// <summary>The default footer patterns.</summary>
+    public static readonly IReadOnlyList<Regex> DefaultFooterPatterns =
+    [
+        new(@"^report\s+generated", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+        new(@"computer[\s-]+generated", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+        new(@"^powered\s+by", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+        new(@"^(printed|generated|downloaded)\s+(on|by|at)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+    ];
+}

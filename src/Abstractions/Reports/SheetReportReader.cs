@@ -1,0 +1,309 @@
+using System.Data;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CrmEtl.Abstractions.Reports;
+
+/// <summary>
+/// Streams the data rows of one sheet against a <see cref="ReportLayout"/>: finds and checks the header,
+/// converts each cell by its <see cref="CellKind"/>, keeps unknown columns as JSON, skips footers and
+/// checks a Total row's sums and a record count against the rows returned.
+/// </summary>
+public sealed partial class SheetReportReader : IReportReader
+{
+    private readonly ReportFile _file;
+    private readonly ReportLayout _layout;
+    private readonly IDataReader _sheet;
+    private readonly int[] _columnIndex;
+    private readonly (int Index, string Header)[] _extras;
+    private readonly int _keyIndex;
+    private readonly object?[] _values;
+    private readonly decimal[] _sums;
+    private decimal?[]? _totals;
+    private long _totalRow;
+    private long? _recordCount;
+    private long _recordCountRow;
+    private long _dataRows;
+    private long _skippedRows;
+    private long _sheetRow;
+
+    /// <summary>Opens the sheet and checks the header; throws <see cref="ReportFormatException"/> on any problem.</summary>
+    public SheetReportReader(ReportFile file, ReportLayout layout)
+    {
+        _file = file;
+        _layout = layout;
+        try
+        {
+            _sheet = file.OpenSheet();
+        }
+        catch (Exception e) when (e is not ReportFormatException)
+        {
+            throw new ReportFormatException(file.Name, null, null, $"not a readable report ({Describe(e)})", e);
+        }
+
+        try
+        {
+            (_columnIndex, _extras) = ReadHeader();
+        }
+        catch
+        {
+            _sheet.Dispose();
+            throw;
+        }
+        _keyIndex = _columnIndex[IndexOfHeader(layout.KeyHeader)];
+        _values = new object?[layout.Columns.Count];
+        _sums = new decimal[layout.Columns.Count];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<object?> Values => _values;
+
+    /// <inheritdoc />
+    public long RowNumber => _sheetRow;
+
+    /// <inheritdoc />
+    public string? ExtraColumnsJson { get; private set; }
+
+    /// <inheritdoc />
+    public bool Read()
+    {
+        while (NextSheetRow())
+        {
+            var key = CellValues.Text(Cell(_keyIndex));
+            if (key is null || IsFooterText(key) || FirstTextIsFooter())
+            {
+                ConsumeNonOrderRow();
+                continue;
+            }
+
+            for (var i = 0; i < _values.Length; i++)
+            {
+                var column = _layout.Columns[i];
+                var value = Convert(column, Cell(_columnIndex[i]));
+                if (column.Required && value is null)
+                    throw Error(column.Header, "is blank; every order must have it");
+                if (value is decimal amount) _sums[i] += amount;
+                _values[i] = value;
+            }
+            ExtraColumnsJson = _extras.Length == 0 ? null : ExtrasJson();
+            _dataRows++;
+            return true;
+        }
+        return false;
+    }
+
+    /// <inheritdoc />
+    public ReportSummary Complete()
+    {
+        if (_recordCount is { } count && count != _dataRows && count != _dataRows + _skippedRows)
+            throw new ReportFormatException(_file.Name, _recordCountRow, null,
+                $"the footer says {count} records but {_dataRows} orders were read");
+
+        if (_totals is not null)
+        {
+            var problems = new List<string>();
+            string? firstColumn = null;
+            for (var i = 0; i < _totals.Length; i++)
+            {
+                if (_totals[i] is not { } total) continue;
+                var sum = Math.Round(_sums[i], 2);
+                if (Math.Round(total, 2) == sum) continue;
+                firstColumn ??= _layout.Columns[i].Header;
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"'{_layout.Columns[i].Header}' total {total:0.00} but the {_dataRows} rows loaded sum to {sum:0.00} (off by {total - sum:0.00})"));
+            }
+            if (problems.Count > 0)
+                throw new ReportFormatException(_file.Name, _totalRow, firstColumn,
+                    "the Total row does not match the rows: " + string.Join("; ", problems));
+        }
+        return new ReportSummary(_dataRows, _skippedRows, _totals is not null);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _sheet.Dispose();
+
+    private (int[] Index, (int, string)[] Extras) ReadHeader()
+    {
+        string[]? firstRow = null;
+        for (var attempt = 0; attempt < _layout.HeaderSearchRows && NextSheetRow(); attempt++)
+        {
+            var headers = Enumerable.Range(0, _sheet.FieldCount)
+                .Select(i => CellValues.Text(Cell(i)) ?? "")
+                .ToArray();
+            if (headers.All(h => h.Length == 0)) continue;
+            firstRow ??= headers;
+            var found = _layout.Columns.Count(c => Find(headers, c.Header) >= 0);
+            if (found * 2 < _layout.Columns.Count) continue;
+
+            var index = _layout.Columns.Select(c => Find(headers, c.Header)).ToArray();
+            var missing = _layout.Columns.Where((_, i) => index[i] < 0).Select(c => $"'{c.Header}'").ToList();
+            if (missing.Count > 0)
+            {
+                var unknown = headers.Where(h => h.Length > 0 && !_layout.Columns.Any(c => SameHeader(c.Header, h)))
+                    .Select(h => $"'{h}'").ToList();
+                var hint = unknown.Count > 0 ? $"; columns not in the contract: {string.Join(", ", unknown)}" : "";
+                throw new ReportFormatException(_file.Name, _sheetRow, missing[0].Trim('\''),
+                    $"header is missing {(missing.Count == 1 ? "column" : "columns")} {string.Join(", ", missing)}{hint}");
+            }
+            var known = new HashSet<int>(index);
+            var extras = headers.Select((h, i) => (i, h))
+                .Where(x => x.h.Length > 0 && !known.Contains(x.i))
+                .ToArray();
+            return (index, extras);
+        }
+
+        if (firstRow is null)
+            throw new ReportFormatException(_file.Name, null, null, "the file has no header row (it is empty)");
+        var expected = string.Join(", ", _layout.Columns.Take(3).Select(c => $"'{c.Header}'"));
+        throw new ReportFormatException(_file.Name, 1, null,
+            $"no header row found in the first {_layout.HeaderSearchRows} rows (expected columns such as {expected}; " +
+            $"row 1 has {string.Join(", ", firstRow.Where(h => h.Length > 0).Take(5).Select(h => $"'{Shorten(h)}'"))})");
+    }
+
+    private void ConsumeNonOrderRow()
+    {
+        var texts = new List<string>();
+        for (var i = 0; i < _sheet.FieldCount; i++)
+            if (CellValues.Text(Cell(i)) is { } t) texts.Add(t);
+        if (texts.Count == 0) return;
+
+        foreach (var text in texts)
+        {
+            var records = RecordCountPattern().Match(text);
+            if (records.Success)
+            {
+                _recordCount = long.Parse(records.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture);
+                _recordCountRow = _sheetRow;
+                return;
+            }
+            if (TotalPattern().IsMatch(text))
+            {
+                ReadTotals();
+                return;
+            }
+            if (_layout.FooterPatterns.Any(p => p.IsMatch(text))) return;
+        }
+        _skippedRows++;
+    }
+
+    private void ReadTotals()
+    {
+        if (_totals is not null)
+            throw new ReportFormatException(_file.Name, _sheetRow, null, $"a second Total row (the first is row {_totalRow})");
+        _totals = new decimal?[_layout.Columns.Count];
+        _totalRow = _sheetRow;
+        for (var i = 0; i < _totals.Length; i++)
+        {
+            var column = _layout.Columns[i];
+            if (column.Kind != CellKind.Money) continue;
+            var cell = Cell(_columnIndex[i]);
+            if (CellValues.Text(cell) is null) continue;
+            _totals[i] = (decimal)Convert(column, cell)!;
+        }
+    }
+
+    private object? Convert(ReportColumn column, object? cell)
+    {
+        try
+        {
+            return column.Kind switch
+            {
+                CellKind.Money => CellValues.Money(cell),
+                CellKind.DateTime => CellValues.DateTime(cell),
+                _ => CellValues.Text(cell),
+            };
+        }
+        catch (FormatException e)
+        {
+            throw Error(column.Header, e.Message);
+        }
+    }
+
+    private bool NextSheetRow()
+    {
+        try
+        {
+            if (!_sheet.Read()) return false;
+        }
+        catch (Exception e)
+        {
+            throw new ReportFormatException(_file.Name, _sheetRow + 1, null, $"the file is damaged or truncated ({Describe(e)})", e);
+        }
+        _sheetRow++;
+        return true;
+    }
+
+    private object? Cell(int index)
+    {
+        try
+        {
+            return index < _sheet.FieldCount ? _sheet.GetValue(index) : null;
+        }
+        catch (Exception e)
+        {
+            throw new ReportFormatException(_file.Name, _sheetRow, null, $"unreadable cell {index + 1} ({Describe(e)})", e);
+        }
+    }
+
+    private string ExtrasJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var (index, header) in _extras)
+            {
+                switch (Cell(index))
+                {
+                    case null or DBNull: json.WriteNull(header); break;
+                    case double d when double.IsFinite(d): json.WriteNumber(header, d); break;
+                    case bool b: json.WriteBoolean(header, b); break;
+                    case var other: json.WriteString(header, CellValues.Text(other)); break;
+                }
+            }
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    // A Total row may carry a count under the key column; its first cell still says "Total".
+    private bool FirstTextIsFooter()
+    {
+        for (var i = 0; i < _sheet.FieldCount; i++)
+        {
+            if (Cell(i) is not string s || string.IsNullOrWhiteSpace(s))
+            {
+                if (Cell(i) is null or DBNull) continue;
+                return false;
+            }
+            return IsFooterText(CellValues.Fold(s));
+        }
+        return false;
+    }
+
+    private bool IsFooterText(string key) =>
+        TotalPattern().IsMatch(key) || RecordCountPattern().IsMatch(key) || _layout.FooterPatterns.Any(p => p.IsMatch(key));
+
+    private ReportFormatException Error(string column, string problem) =>
+        new(_file.Name, _sheetRow, column, problem);
+
+    private int IndexOfHeader(string header) =>
+        _layout.Columns.Select((c, i) => (c, i)).First(x => SameHeader(x.c.Header, header)).i;
+
+    private static int Find(string[] headers, string header) => Array.FindIndex(headers, h => SameHeader(header, h));
+
+    private static bool SameHeader(string expected, string actual) =>
+        string.Equals(CellValues.Fold(expected), CellValues.Fold(actual), StringComparison.OrdinalIgnoreCase);
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+    private static string Describe(Exception e) => Shorten(e.GetType().Name + ": " + e.Message.Split('\n')[0]);
+
+    [GeneratedRegex(@"^(grand\s+)?totals?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TotalPattern();
+
+    [GeneratedRegex(@"^total\s+(?:no\.?\s+of\s+)?(?:records|orders|rows)\s*:?\s*([\d,]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RecordCountPattern();
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrmEtl.Host.Ingestion;
+
+namespace CrmEtl.Host.Cli;
+
+/// <summary>Prints run outcomes: a table for people, or <c>{"runs":[...]}</c> for scripts.</summary>
+internal static class RunReport
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static void Print(IReadOnlyList<IngestOutcome> outcomes, bool json, TextWriter? output = null)
+    {
+        output ??= Console.Out;
+        if (json)
+        {
+            var runs = outcomes.Select(o => new RunJson(o.Crm, o.Store, o.File, o.Md5, o.Status,
+                o.RowsStaged, o.Inserted, o.Updated, o.Unchanged, o.Error));
+            output.WriteLine(JsonSerializer.Serialize(new { runs }, Json));
+            return;
+        }
+        output.WriteLine($"{"crm",-7} {"store",-12} {"status",-10} {"staged",8} {"inserted",8} {"updated",8} {"unchanged",9}  file");
+        foreach (var o in outcomes)
+        {
+            output.WriteLine($"{o.Crm,-7} {o.Store,-12} {o.Status,-10} {o.RowsStaged,8} {o.Inserted,8} {o.Updated,8} {o.Unchanged,9}  {Path.GetFileName(o.File)}");
+            if (o.Error is not null) output.WriteLine($"        error: {o.Error}");
+        }
+    }
+
+    private sealed record RunJson(
+        string Crm, string Store, string File, string? Md5, string Status,
+        long RowsStaged, long Inserted, long Updated, long Unchanged, string? Error);
+}

@@ -1,0 +1,43 @@
+namespace CrmEtl.Host;
+
+/// <summary>Where the tool keeps its state, finds its SQL and finds its plugins.</summary>
+internal sealed record CrmEtlPaths(string Home, string SqlRoot, IReadOnlyList<string> PluginDirectories)
+{
+    public string Logs => Path.Combine(Home, "logs");
+
+    public string Migrations => Path.Combine(SqlRoot, "migrations");
+
+    public string Transforms => Path.Combine(SqlRoot, "transforms");
+
+    /// <summary>
+    /// CRMETL_HOME (default .crm-etl in the working directory); CRMETL_SQL, else the nearest sql/ folder above the
+    /// host binary (the repository's, so analysts' edits apply without a rebuild); plugins/ beside the host plus CRMETL_PLUGINS.
+    /// </summary>
+    public static CrmEtlPaths FromEnvironment()
+    {
+        var home = Path.GetFullPath(Environment.GetEnvironmentVariable("CRMETL_HOME") is { Length: > 0 } h
+            ? h
+            : Path.Combine(Environment.CurrentDirectory, ".crm-etl"));
+        var sql = Environment.GetEnvironmentVariable("CRMETL_SQL") is { Length: > 0 } s
+            ? Path.GetFullPath(s)
+            : FindSqlRoot();
+        var plugins = new List<string> { Path.Combine(AppContext.BaseDirectory, "plugins") };
+        if (Environment.GetEnvironmentVariable("CRMETL_PLUGINS") is { Length: > 0 } extra)
+            plugins.AddRange(extra.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFullPath));
+        return new CrmEtlPaths(home, sql, plugins);
+    }
+
+    private static string FindSqlRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "sql");
+                if (Directory.Exists(Path.Combine(candidate, "migrations"))) return candidate;
+            }
+        }
+        throw new DirectoryNotFoundException(
+            "cannot find the sql/ folder (sql/migrations, sql/transforms) above the host; set CRMETL_SQL");
+    }
+}

@@ -1,0 +1,38 @@
+using CrmEtl.Host.Database;
+using CrmEtl.Host.Ingestion;
+using CrmEtl.Host.Plugins;
+
+namespace CrmEtl.Host;
+
+/// <summary>What every command needs: paths, plugins and a migrated database, each made on first use.</summary>
+internal sealed class HostContext(CrmEtlPaths paths)
+{
+    private PluginCatalog? _plugins;
+    private string? _connectionString;
+
+    public CrmEtlPaths Paths { get; } = paths;
+
+    public Guid InvocationId { get; } = Guid.NewGuid();
+
+    public PluginCatalog Plugins => _plugins ??= PluginCatalog.Discover(Paths.PluginDirectories);
+
+    public TransformRunner Transforms => new(Paths);
+
+    public EmbeddedCluster Cluster => new(Paths.Home);
+
+    /// <summary>CRMETL_DATABASE, else the embedded cluster (started if needed); migrated.</summary>
+    public async Task<string> DatabaseAsync(CancellationToken ct)
+    {
+        if (_connectionString is not null) return _connectionString;
+        var cs = Environment.GetEnvironmentVariable("CRMETL_DATABASE") is { Length: > 0 } configured
+            ? configured
+            : await Cluster.EnsureRunningAsync(ct);
+        await new MigrationRunner(cs).ApplyAsync(Migrations(), ct);
+        return _connectionString = cs;
+    }
+
+    public IEnumerable<MigrationScript> Migrations() =>
+        MigrationScript.FromFolder("core", Paths.Migrations)
+            .Concat(Plugins.Plugins.SelectMany(p =>
+                MigrationScript.FromFolder($"plugins/{Path.GetFileName(p.Folder)}", Path.Combine(p.Folder, "sql", "migrations"))));
+}

@@ -1,0 +1,30 @@
+namespace CrmEtl.Host.Ingestion;
+
+/// <summary>What became of one file: the status, the counts and, on failure, the step and the error.</summary>
+internal sealed record IngestOutcome(
+    string Crm,
+    string Store,
+    string File,
+    string? Md5,
+    string Status,
+    long RowsStaged = 0,
+    long Inserted = 0,
+    long Updated = 0,
+    long Unchanged = 0,
+    string? Error = null)
+{
+    public const string Succeeded = "succeeded";
+    public const string Duplicate = "duplicate";
+    public const string NoData = "no_data";
+    public const string Failed = "failed";
+
+    public long? RunId { get; init; }
+
+    public string? ErrorStep { get; init; }
+
+    public DateOnly? From { get; init; }
+
+    public DateOnly? To { get; init; }
+
+    public bool IsFailure => Status == Failed;
+}

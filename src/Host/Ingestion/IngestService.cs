@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using CrmEtl.Abstractions;
+using CrmEtl.Host.Logging;
+using Npgsql;
+
+namespace CrmEtl.Host.Ingestion;
+
+/// <summary>
+/// Ingests one report file for one store: md5 check, binary COPY into staging and the SQL transforms, all in
+/// one transaction. Any failure rolls the whole batch back and is recorded (audit: failed, ledger: failed)
+/// with the step and an error naming file, row and column; the file itself is never touched.
+/// </summary>
+internal sealed class IngestService(string connectionString, TransformRunner transforms)
+{
+    public async Task<IngestOutcome> IngestAsync(IngestRequest request, CancellationToken ct)
+    {
+        var crm = request.Plugin.Info.Crm;
+        var scope = $"{crm}/{request.Store.Id}";
+        var fileName = Path.GetFileName(request.FilePath);
+        Log.Info(scope, "ingest.start", request.FilePath + (request.DryRun ? " (dry run)" : ""));
+        var started = DateTime.UtcNow;
+
+        string? md5 = null;
+        long? runId = null;
+        var step = "read";
+        try
+        {
+            if (!File.Exists(request.FilePath)) throw new FileNotFoundException($"{request.FilePath}: file not found");
+            md5 = await Md5Async(request.FilePath, ct);
+
+            await using var conn = new NpgsqlConnection(connectionString);
+            await conn.OpenAsync(ct);
+            if (!request.DryRun) runId = await RunRecorder.StartAsync(conn, null, request, md5, ct);
+
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            if (request.DryRun) runId = await RunRecorder.StartAsync(conn, tx, request, md5, ct);
+            await RunRecorder.LockFileAsync(conn, tx, crm, request.Store.Code, md5, ct);
+
+            IngestOutcome outcome;
+            long? batchId = null;
+            if (await RunRecorder.AlreadyIngestedAsync(conn, tx, crm, request.Store.Code, md5, runId!.Value, ct))
+            {
+                outcome = new IngestOutcome(crm, request.Store.Id, request.FilePath, md5, IngestOutcome.Duplicate);
+            }
+            else
+            {
+                step = "parse";
+                batchId = await RunRecorder.NextBatchIdAsync(conn, tx, ct);
+                var parser = request.Plugin.Plugin.Parser;
+                long staged;
+                using (var reader = parser.Open(SheetOpener.ReportFile(request.FilePath)))
+                {
+                    staged = await StagingLoader.CopyAsync(conn, request.Plugin.Info, parser.Columns, reader,
+                        request.Store, md5, batchId.Value, ct);
+                    reader.Complete();
+                }
+
+                if (staged == 0)
+                {
+                    outcome = new IngestOutcome(crm, request.Store.Id, request.FilePath, md5, IngestOutcome.NoData);
+                }
+                else
+                {
+                    step = "transform";
+                    var counts = await transforms.RunAsync(conn, tx, request.Plugin, batchId.Value, ct);
+                    var (from, to) = await RunRecorder.IncomingWindowAsync(conn, tx, ct);
+                    outcome = new IngestOutcome(crm, request.Store.Id, request.FilePath, md5, IngestOutcome.Succeeded,
+                        staged, counts.Inserted, counts.Updated, counts.Unchanged) { From = from, To = to };
+                }
+            }
+
+            step = "record";
+            outcome = outcome with { RunId = runId, From = request.From ?? outcome.From, To = request.To ?? outcome.To };
+            await RunRecorder.FinishAsync(conn, tx, runId.Value, outcome, batchId, ct);
+            await RunRecorder.LedgerAsync(conn, tx, request, outcome, ct);
+            if (request.DryRun) await tx.RollbackAsync(ct);
+            else await tx.CommitAsync(ct);
+
+            Log.Info(scope, "ingest." + outcome.Status,
+                $"{fileName}: {outcome.RowsStaged} rows staged, {outcome.Inserted} inserted, {outcome.Updated} updated, " +
+                $"{outcome.Unchanged} unchanged ({(DateTime.UtcNow - started).TotalSeconds:0.00} s){(request.DryRun ? " - dry run, rolled back" : "")}");
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            var message = ErrorMessage(e, fileName, step);
+            Log.Error(scope, "ingest.failed", message);
+            var failed = new IngestOutcome(crm, request.Store.Id, request.FilePath, md5, IngestOutcome.Failed, Error: message)
+                { RunId = runId, ErrorStep = step, From = request.From, To = request.To };
+            if (!request.DryRun) await RecordFailureAsync(request, failed, scope);
+            return failed;
+        }
+    }
+
+    // On a fresh connection: the one that failed may be broken, and its transaction is gone.
+    private async Task RecordFailureAsync(IngestRequest request, IngestOutcome failed, string scope)
+    {
+        try
+        {
+            await using var conn = new NpgsqlConnection(connectionString);
+            await conn.OpenAsync(CancellationToken.None);
+            if (failed.RunId is { } runId) await RunRecorder.FinishAsync(conn, null, runId, failed, null, CancellationToken.None);
+            await RunRecorder.LedgerAsync(conn, null, request, failed, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            Log.Error(scope, "ingest.record_failed", $"could not record the failure in the database: {e.Message}");
+        }
+    }
+
+    private static string ErrorMessage(Exception e, string fileName, string step) => e switch
+    {
+        ReportFormatException or TransformException or FileNotFoundException => e.Message,
+        OperationCanceledException => $"{fileName}: cancelled during {step}",
+        PostgresException pg => $"{fileName}: {step} failed: {pg.MessageText}{(pg.Where is { Length: > 0 } w ? $" ({w.Split('\n')[0]})" : "")}",
+        NpgsqlException npg => $"{fileName}: {step} failed: database unavailable ({npg.Message})",
+        _ => $"{fileName}: {step} failed: {e.GetType().Name}: {e.Message}",
+    };
+
+    private static async Task<string> Md5Async(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        return Convert.ToHexString(await MD5.HashDataAsync(stream, ct)).ToLowerInvariant();
+    }
+}

@@ -1,0 +1,118 @@
+using Npgsql;
+
+namespace CrmEtl.Host.Ingestion;
+
+/// <summary>The host's writes to ingest_audit and download_ledger, kept together so the statuses stay consistent.</summary>
+internal static class RunRecorder
+{
+    public static async Task<long> StartAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IngestRequest r, string md5, CancellationToken ct)
+    {
+        await using var cmd = Command(conn, tx, """
+            insert into ingest_audit (invocation_id, crm, store, store_code, cost_center, filename, file_path,
+                                      from_date, to_date, md5_hash, status, host, pid)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'running', $11, $12)
+            returning run_id
+            """,
+            [r.InvocationId, r.Plugin.Info.Crm, r.Store.Id, r.Store.Code, r.Store.CostCenter, Path.GetFileName(r.FilePath),
+             Path.GetFullPath(r.FilePath), r.From, r.To, md5, Environment.MachineName, Environment.ProcessId]);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Serialises ingestions of the same file for the same store, so the second one sees the first's outcome.</summary>
+    public static async Task LockFileAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string crm, string storeCode, string md5, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", conn, tx);
+        cmd.Parameters.AddWithValue($"ingest:{crm}:{storeCode}:{md5}");
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<bool> AlreadyIngestedAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, string crm, string storeCode, string md5, long runId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select exists (select 1 from ingest_audit
+                           where crm = $1 and store_code = $2 and md5_hash = $3
+                             and status in ('succeeded', 'no_data') and run_id <> $4)
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(crm);
+        cmd.Parameters.AddWithValue(storeCode);
+        cmd.Parameters.AddWithValue(md5);
+        cmd.Parameters.AddWithValue(runId);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    public static async Task<long> NextBatchIdAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select nextval('load_batch_seq')", conn, tx);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The dates the batch covered, when the command did not give a window.</summary>
+    public static async Task<(DateOnly? From, DateOnly? To)> IncomingWindowAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select min(order_date), max(order_date) from incoming_orders", conn, tx);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.IsDBNull(0) ? null : reader.GetFieldValue<DateOnly>(0),
+                reader.IsDBNull(1) ? null : reader.GetFieldValue<DateOnly>(1));
+    }
+
+    public static async Task FinishAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, IngestOutcome o, long? batchId, CancellationToken ct)
+    {
+        await using var cmd = Command(conn, tx, """
+            update ingest_audit
+               set status = $2, rows_staged = $3, inserted_rows = $4, updated_rows = $5, unchanged_rows = $6,
+                   load_batch_id = $7, error_step = $8, error_message = $9,
+                   from_date = coalesce(from_date, $10), to_date = coalesce(to_date, $11), finished_at = now()
+             where run_id = $1
+            """,
+            [runId, o.Status, o.RowsStaged, o.Inserted, o.Updated, o.Unchanged, batchId, o.ErrorStep, o.Error, o.From, o.To]);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Writes the file's ledger row: updates the download's row when there is one, else adds one for a file
+    /// handed to `ingest`. Status follows the ingestion: downloaded (taken in), duplicate or failed.
+    /// </summary>
+    public static async Task LedgerAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IngestRequest r, IngestOutcome o, CancellationToken ct)
+    {
+        var status = o.Status switch
+        {
+            IngestOutcome.Duplicate => "duplicate",
+            IngestOutcome.Failed => "failed",
+            _ => "downloaded",
+        };
+        var failureKind = o.IsFailure ? o.ErrorStep switch { "parse" => "bad_file", _ => "ingest_failed" } : null;
+        var size = File.Exists(r.FilePath) ? new FileInfo(r.FilePath).Length : (long?)null;
+        object?[] outcome = [o.Md5, size, status, failureKind, o.Error, o.RunId];
+        await using var cmd = r.LedgerId is { } ledgerId
+            ? Command(conn, tx, """
+                update download_ledger
+                   set md5_hash = $1, file_size = $2, status = $3, failure_kind = $4, error_message = $5,
+                       ingest_run_id = $6, updated_at = now()
+                 where id = $7
+                """, [.. outcome, ledgerId])
+            : Command(conn, tx, """
+                insert into download_ledger (md5_hash, file_size, status, failure_kind, error_message, ingest_run_id,
+                                             invocation_id, crm, store, store_code, filename, file_path, from_date, to_date, origin)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'ingest')
+                """, [.. outcome, r.InvocationId, r.Plugin.Info.Crm, r.Store.Id, r.Store.Code,
+                      Path.GetFileName(r.FilePath), Path.GetFullPath(r.FilePath), r.From ?? o.From, r.To ?? o.To]);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, object?[] values)
+    {
+        var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var value in values) cmd.Parameters.Add(Parameter(value));
+        return cmd;
+    }
+
+    // Typed nulls, so PostgreSQL never has to guess a parameter's type.
+    private static NpgsqlParameter Parameter(object? value) => value switch
+    {
+        null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown },
+        _ => new NpgsqlParameter { Value = value },
+    };
+}

@@ -1,0 +1,63 @@
+using CrmEtl.Abstractions;
+using CrmEtl.Host.Logging;
+
+namespace CrmEtl.Host.Plugins;
+
+/// <summary>
+/// Discovers source plugins: every folder <c>plugins/&lt;Name&gt;/</c> holding <c>&lt;Name&gt;.dll</c> is loaded in its
+/// own load context and searched for public <see cref="ISourcePlugin"/> types. A broken plugin is reported and
+/// skipped; it never stops the others.
+/// </summary>
+internal sealed class PluginCatalog
+{
+    private PluginCatalog(IReadOnlyList<LoadedPlugin> plugins, IReadOnlyList<string> problems)
+    {
+        Plugins = plugins;
+        Problems = problems;
+    }
+
+    public IReadOnlyList<LoadedPlugin> Plugins { get; }
+
+    public IReadOnlyList<string> Problems { get; }
+
+    public static PluginCatalog Discover(IEnumerable<string> pluginRoots)
+    {
+        var plugins = new List<LoadedPlugin>();
+        var problems = new List<string>();
+        foreach (var root in pluginRoots.Where(Directory.Exists))
+        {
+            foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+            {
+                var dll = Path.Combine(folder, Path.GetFileName(folder) + ".dll");
+                if (!File.Exists(dll)) continue;
+                try
+                {
+                    var context = new PluginLoadContext(dll);
+                    var assembly = context.LoadFromAssemblyPath(dll);
+                    var entries = assembly.GetExportedTypes()
+                        .Where(t => typeof(ISourcePlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+                        .ToList();
+                    if (entries.Count == 0) problems.Add($"{dll}: no public ISourcePlugin type");
+                    foreach (var type in entries)
+                    {
+                        var plugin = (ISourcePlugin)Activator.CreateInstance(type)!;
+                        if (plugins.Any(p => p.Info.Crm == plugin.Info.Crm))
+                            problems.Add($"{dll}: crm key '{plugin.Info.Crm}' is already taken; ignored");
+                        else
+                            plugins.Add(new LoadedPlugin(plugin, folder, dll));
+                    }
+                }
+                catch (Exception e)
+                {
+                    problems.Add($"{dll}: cannot load ({e.GetType().Name}: {e.Message})");
+                }
+            }
+        }
+        foreach (var problem in problems) Log.Warn("host", "plugins.problem", problem);
+        return new PluginCatalog(plugins, problems);
+    }
+
+    public LoadedPlugin Get(string crm) =>
+        Plugins.FirstOrDefault(p => string.Equals(p.Info.Crm, crm, StringComparison.OrdinalIgnoreCase))
+        ?? throw new UsageException($"unknown --crm '{crm}'; plugins found: {string.Join(", ", Plugins.Select(p => p.Info.Crm))}");
+}

@@ -1,0 +1,50 @@
+using CommandLine;
+using CrmEtl.Host;
+using CrmEtl.Host.Cli;
+using CrmEtl.Host.Commands;
+using CrmEtl.Host.Logging;
+
+// Exit codes: 0 all runs succeeded / duplicate / no data; 1 a run failed; 2 the command line was wrong.
+var paths = CrmEtlPaths.FromEnvironment();
+Log.Configure(paths.Logs);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+
+var parser = new Parser(s =>
+{
+    s.HelpWriter = Console.Error;
+    s.CaseInsensitiveEnumValues = true;
+});
+var parsed = parser.ParseArguments<IngestOptions, TransformOptions, MigrateOptions, PluginsOptions, StatusOptions, DbOptions>(args);
+if (parsed is NotParsed<object> notParsed)
+    return notParsed.Errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError) ? 0 : 2;
+
+var host = new HostContext(paths);
+var ct = cancel.Token;
+try
+{
+    return await (parsed.Value switch
+    {
+        IngestOptions o => IngestCommand.RunAsync(host, o, ct),
+        TransformOptions o => TransformCommand.RunAsync(host, o, ct),
+        MigrateOptions => AdminCommands.MigrateAsync(host, ct),
+        PluginsOptions => Task.FromResult(AdminCommands.Plugins(host)),
+        StatusOptions o => StatusCommand.RunAsync(host, o, ct),
+        DbOptions o => AdminCommands.DbAsync(host, o, ct),
+        _ => Task.FromResult(2),
+    });
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"crm-etl: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    Log.Error("host", "host.failed", $"{e.GetType().Name}: {e.Message}");
+    return 1;
+}
+finally
+{
+    Log.Flush();
+}
