@@ -31,10 +31,4 @@ internal sealed class Pipeline(string connectionString)
         var request = new IngestRequest(plugin, resolved, file, from, to, Guid.NewGuid(), dryRun);
         return await new IngestService(ConnectionString, new TransformRunner(paths)).IngestAsync(request, default);
     }
-
-    public Task<long> OrdersAsync(string costCenter) =>
-        Db.ScalarAsync<long>(ConnectionString, "select count(*) from orders where cost_center = $1", costCenter);
-
-    public Task<decimal> NetSumAsync(string costCenter) =>
-        Db.ScalarAsync<decimal>(ConnectionString, "select coalesce(sum(net_amount), 0) from orders where cost_center = $1", costCenter);
 }

@@ -15,7 +15,7 @@ internal static class TestCluster
     public static async Task<string> CreateDatabaseAsync(string prefix)
     {
         var admin = await AdminAsync();
-        var name = $"t_{prefix}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"t_{prefix}_{Guid.NewGuid():N}".ToLowerInvariant();
         await using (var conn = new NpgsqlConnection(admin))
         {
             await conn.OpenAsync();

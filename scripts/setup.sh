@@ -1,0 +1,51 @@
+# Sourced by ./crm-etl and ./test.sh: installs what is missing, then builds when sources changed.
+# Everything it prints goes to stderr, so `./crm-etl ... --json` keeps a clean stdout.
+
+CRMETL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+crmetl_say() { printf '[setup] %s\n' "$*" >&2; }
+
+crmetl_sudo() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian packages the tool needs: a PostgreSQL server (for the embedded cluster) and Chromium.
+crmetl_ensure_packages() {
+    local missing=()
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
+    [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    missing+=("$@")
+    local need=()
+    for p in "${missing[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+    done
+    [ ${#need[@]} -eq 0 ] && return 0
+    crmetl_say "installing Debian packages: ${need[*]}"
+    crmetl_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    crmetl_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+}
+
+crmetl_ensure_dotnet() {
+    if ! command -v dotnet >/dev/null 2>&1; then
+        crmetl_say "the .NET 10 SDK (dotnet) is not on PATH; install it first"
+        exit 1
+    fi
+}
+
+# Builds (Release) when the host is missing or any source is newer than it. Serialised with flock so
+# two cron runs starting together do not build over each other.
+crmetl_ensure_build() {
+    local stamp="$CRMETL_ROOT/artifacts/host/crm-etl.dll"
+    mkdir -p "$CRMETL_ROOT/artifacts"
+    (
+        flock 9
+        if [ ! -f "$stamp" ] || [ -n "$(find "$CRMETL_ROOT/src" "$CRMETL_ROOT/plugins" "$CRMETL_ROOT/tests" "$CRMETL_ROOT/bench" \
+                "$CRMETL_ROOT"/Directory.*.props -newer "$stamp" \
+                \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -not -path '*/bin/*' -not -path '*/obj/*' \
+                -print -quit 2>/dev/null)" ]; then
+            crmetl_say "building (dotnet build -c Release)"
+            dotnet build "$CRMETL_ROOT/CrmEtl.sln" -c Release -nologo -v q -clp:ErrorsOnly >&2
+            touch "$stamp"
+        fi
+    ) 9>"$CRMETL_ROOT/artifacts/.build.lock"
+}
