@@ -40,7 +40,8 @@ public sealed partial class SheetReportReader : IReportReader
         }
         catch (Exception e) when (e is not ReportFormatException)
         {
-            throw new ReportFormatException(file.Name, null, null, $"not a readable report ({Describe(e)})", e);
+            var what = e is InvalidDataException ? "damaged or truncated" : "not a readable .xlsx, .xls or .csv";
+            throw new ReportFormatException(file.Name, null, null, $"{what} ({Describe(e)})", e);
         }
 
         try
@@ -299,7 +300,11 @@ public sealed partial class SheetReportReader : IReportReader
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
-    private static string Describe(Exception e) => Shorten(e.GetType().Name + ": " + e.Message.Split('\n')[0]);
+    private static string Describe(Exception e)
+    {
+        var message = e.Message.Split('\n')[0];
+        return message.Length <= 120 ? message : message[..120] + "…";
+    }
 
     [GeneratedRegex(@"^(grand\s+)?totals?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TotalPattern();

@@ -6,7 +6,7 @@ namespace CrmEtl.Host.Database;
 /// <summary>One run-once SQL file, journaled under <see cref="Name"/> (module/file name) with a checksum.</summary>
 internal sealed record MigrationScript(string Name, string Path, string Sql)
 {
-    public string Checksum { get; } =
+    public string Checksum =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n")))).ToLowerInvariant();
 
     /// <summary>The NNNN_name.sql files of a folder, in order, journaled as <paramref name="module"/>/file.</summary>

@@ -73,14 +73,12 @@ internal sealed class TransformRunner(CrmEtlPaths paths)
     private static string Describe(PostgresException e, string sql)
     {
         var text = e.MessageText;
-        if (e.BatchCommand?.CommandText is { } statement && e.Position > 0)
+        if (e.Position > 0)
         {
-            var start = sql.IndexOf(statement, StringComparison.Ordinal);
-            if (start >= 0)
-            {
-                var offset = Math.Min(sql.Length, start + e.Position - 1);
-                text += $" (line {sql[..offset].Count(c => c == '\n') + 1})";
-            }
+            // Position counts from the start of the failing statement; a file of one statement starts at 0.
+            var start = e.BatchCommand?.CommandText is { } statement ? Math.Max(0, sql.IndexOf(statement, StringComparison.Ordinal)) : 0;
+            var offset = Math.Min(sql.Length, start + e.Position - 1);
+            text += $" (line {sql[..offset].Count(c => c == '\n') + 1})";
         }
         if (e.Detail is { Length: > 0 } detail) text += $"; {detail}";
         if (e.Hint is { Length: > 0 } hint) text += $"; hint: {hint}";

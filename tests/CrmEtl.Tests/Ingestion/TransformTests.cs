@@ -1,0 +1,91 @@
+using System.Text.Json;
+using CrmEtl.Fixtures;
+using CrmEtl.Tests.Support;
+
+namespace CrmEtl.Tests.Ingestion;
+
+/// <summary>An analyst edits a transform and re-runs it over what is already staged.</summary>
+public sealed class TransformTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
+{
+    private readonly string _dir = Repo.TempDir("transform");
+
+    [Fact]
+    public async Task An_edited_transform_rerun_updates_exactly_the_rows_it_changes()
+    {
+        var host = new HostProcess(db.ConnectionString);
+        var invoices = UcGstReport.Invoices("UC567", new DateOnly(2025, 7, 1), count: 11);
+        var ingest = await host.RunAsync("ingest", "--crm", "uc", "--store", "sector56", "--file", Files.Uc(_dir, invoices));
+        Assert.Equal(0, ingest.ExitCode);
+
+        // The analyst's copy of sql/ where customer names are upper-cased.
+        var sql = Path.Combine(_dir, "sql");
+        CopyDirectory(Repo.Sql, sql);
+        var transform = Path.Combine(sql, "transforms", "uc", "010_normalise_orders.sql");
+        await File.WriteAllTextAsync(transform, (await File.ReadAllTextAsync(transform))
+            .Replace("        s.customer_name,\n", "        upper(s.customer_name) as customer_name,\n"));
+        host.Environment["CRMETL_SQL"] = sql;
+
+        var first = await host.RunAsync("transform", "--crm", "uc", "--all", "--json");
+        var second = await host.RunAsync("transform", "--crm", "uc", "--all", "--json");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var batch = JsonDocument.Parse(first.Stdout).RootElement.GetProperty("batches")[0];
+        Assert.Equal((0, 11, 0), (batch.GetProperty("inserted").GetInt64(), batch.GetProperty("updated").GetInt64(), batch.GetProperty("unchanged").GetInt64()));
+        Assert.Equal(11, JsonDocument.Parse(second.Stdout).RootElement.GetProperty("batches")[0].GetProperty("unchanged").GetInt64());
+        Assert.Equal(invoices[0].CustomerName.ToUpperInvariant(), await Db.ScalarAsync<string>(db.ConnectionString,
+            "select customer_name from orders where source_order_id = $1", invoices[0].BookingId));
+    }
+
+    [Fact]
+    public async Task Rerunning_an_older_batch_never_rolls_orders_back()
+    {
+        var pipeline = new Pipeline(db.ConnectionString);
+        var day = new DateOnly(2025, 7, 2);
+        var morning = TdOrderReport.Orders("a668", day, asOf: day.ToDateTime(new TimeOnly(12, 0)), count: 20);
+        var evening = TdOrderReport.Orders("a668", day, count: 20);
+        var first = await pipeline.IngestAsync("td", "a668", Files.Td(_dir, morning, name: "am.xlsx"));
+        await pipeline.IngestAsync("td", "a668", Files.Td(_dir, evening, name: "pm.xlsx"));
+        var batch = await Db.ScalarAsync<long>(db.ConnectionString, "select load_batch_id from ingest_audit where run_id = $1", first.RunId!.Value);
+
+        var host = new HostProcess(db.ConnectionString);
+        var rerun = await host.RunAsync("transform", "--crm", "td", "--batch", batch.ToString(), "--json");
+
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        var counts = JsonDocument.Parse(rerun.Stdout).RootElement.GetProperty("batches")[0];
+        Assert.Equal(0, counts.GetProperty("updated").GetInt64());
+        Assert.Equal(evening.Count(o => o.Status == "Delivered"), await Db.ScalarAsync<long>(db.ConnectionString,
+            "select count(*) from orders where order_date = $1 and order_status = 'Delivered'", day));
+    }
+
+    [Fact]
+    public async Task A_broken_transform_fails_naming_the_file_and_line_and_changes_nothing()
+    {
+        var pipeline = new Pipeline(db.ConnectionString);
+        var sql = Path.Combine(_dir, "broken-sql");
+        CopyDirectory(Repo.Sql, sql);
+        var merge = Path.Combine(sql, "transforms", "orders", "900_merge_orders.sql");
+        await File.WriteAllTextAsync(merge, (await File.ReadAllTextAsync(merge)).Replace("        order_datetime, order_date,\n        customer_name,",
+            "        order_datetime, order_date,\n        customer_nam,"));
+        var paths = Pipeline.Paths with { SqlRoot = sql };
+
+        var outcome = await pipeline.IngestAsync("td", "a817", Files.Td(_dir, TdOrderReport.Orders("a817", new DateOnly(2025, 7, 3), count: 5), name: "x.xlsx"), paths);
+
+        Assert.Equal("failed", outcome.Status);
+        Assert.Equal("transform", outcome.ErrorStep);
+        Assert.Contains("900_merge_orders.sql", outcome.Error);
+        Assert.Contains("customer_nam", outcome.Error);
+        var line = File.ReadAllLines(merge).ToList().FindIndex(l => l.Contains("customer_nam,")) + 1;
+        Assert.Contains($"(line {line})", outcome.Error);
+        Assert.Equal(0, await Db.ScalarAsync<long>(db.ConnectionString, "select count(*) from orders where order_date = '2025-07-03'"));
+        Assert.Equal(0, await Db.ScalarAsync<long>(db.ConnectionString, "select count(*) from stg_td_order_report where file_md5 = $1", outcome.Md5!));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(dir.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(from, to), overwrite: true);
+    }
+}
