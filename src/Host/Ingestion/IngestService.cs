@@ -54,6 +54,7 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
                         request.Store, md5, batchId.Value, ct);
                     reader.Complete();
                 }
+                Log.Debug(scope, "ingest.staged", $"{staged} rows parsed and copied in {(DateTime.UtcNow - started).TotalSeconds:0.00} s");
 
                 if (staged == 0)
                 {
