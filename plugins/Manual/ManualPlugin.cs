@@ -14,5 +14,7 @@ public sealed class ManualPlugin : ISourcePlugin
         StagingTable: "stg_manual_orders",
         TransformFolder: "manual");
 
+    public Abstractions.Portals.IPortal? Portal => null;
+
     public IReportParser Parser { get; } = new LayoutReportParser(ManualTemplateLayout.Instance);
 }

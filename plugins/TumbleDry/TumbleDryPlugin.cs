@@ -15,4 +15,6 @@ public sealed class TumbleDryPlugin : ISourcePlugin
         TransformFolder: "td");
 
     public IReportParser Parser { get; } = new LayoutReportParser(OrderReportLayout.Instance);
+
+    public Abstractions.Portals.IPortal Portal { get; } = new TumbleDryPortal();
 }

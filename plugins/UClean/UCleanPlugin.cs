@@ -15,4 +15,6 @@ public sealed class UCleanPlugin : ISourcePlugin
         TransformFolder: "uc");
 
     public IReportParser Parser { get; } = new LayoutReportParser(GstReportLayout.Instance);
+
+    public Abstractions.Portals.IPortal Portal { get; } = new UCleanPortal();
 }

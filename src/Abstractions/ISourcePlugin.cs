@@ -11,4 +11,7 @@ public interface ISourcePlugin
 
     /// <summary>Reads this source's report files into staging rows.</summary>
     IReportParser Parser { get; }
+
+    /// <summary>Logs in to the portal and downloads reports; null for a source that only takes files.</summary>
+    Portals.IPortal? Portal { get; }
 }

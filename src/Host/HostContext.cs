@@ -1,3 +1,4 @@
+using CrmEtl.Host.Config;
 using CrmEtl.Host.Database;
 using CrmEtl.Host.Ingestion;
 using CrmEtl.Host.Plugins;
@@ -8,6 +9,7 @@ namespace CrmEtl.Host;
 internal sealed class HostContext(CrmEtlPaths paths)
 {
     private PluginCatalog? _plugins;
+    private CrmEtlConfig? _config;
     private string? _connectionString;
 
     public CrmEtlPaths Paths { get; } = paths;
@@ -18,16 +20,23 @@ internal sealed class HostContext(CrmEtlPaths paths)
 
     public TransformRunner Transforms => new(Paths);
 
+    public CrmEtlConfig Config => _config ??= CrmEtlConfig.Load(Paths);
+
+    /// <summary>Set by `demo` to work on its own database.</summary>
+    public string? DatabaseOverride { get; set; }
+
     public EmbeddedCluster Cluster => new(Paths.Home);
 
     /// <summary>CRMETL_DATABASE, else the embedded cluster (started if needed); migrated.</summary>
     public async Task<string> DatabaseAsync(CancellationToken ct)
     {
         if (_connectionString is not null) return _connectionString;
-        var cs = Environment.GetEnvironmentVariable("CRMETL_DATABASE") is { Length: > 0 } configured
-            ? configured
-            : await Cluster.EnsureRunningAsync(ct);
+        var cs = DatabaseOverride
+                 ?? (Environment.GetEnvironmentVariable("CRMETL_DATABASE") is { Length: > 0 } configured
+                     ? configured
+                     : await Cluster.EnsureRunningAsync(ct));
         await new MigrationRunner(cs).ApplyAsync(Migrations(), ct);
+        await StoreDirectory.SyncAsync(cs, Config.Stores, ct);
         return _connectionString = cs;
     }
 

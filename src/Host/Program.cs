@@ -15,7 +15,8 @@ var parser = new Parser(s =>
     s.HelpWriter = Console.Error;
     s.CaseInsensitiveEnumValues = true;
 });
-var parsed = parser.ParseArguments<IngestOptions, TransformOptions, MigrateOptions, PluginsOptions, StatusOptions, DbOptions>(args);
+var parsed = parser.ParseArguments<IngestOptions, DownloadOptions, BootstrapOptions, DemoOptions, TransformOptions, MigrateOptions,
+    PluginsOptions, StatusOptions, DbOptions>(args);
 if (parsed is NotParsed<object> notParsed)
     return notParsed.Errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError) ? 0 : 2;
 
@@ -26,6 +27,9 @@ try
     return await (parsed.Value switch
     {
         IngestOptions o => IngestCommand.RunAsync(host, o, ct),
+        DownloadOptions o => DownloadCommand.RunAsync(host, o, ct),
+        BootstrapOptions o => BootstrapCommand.RunAsync(host, o, ct),
+        DemoOptions o => DemoCommand.RunAsync(host, o, ct),
         TransformOptions o => TransformCommand.RunAsync(host, o, ct),
         MigrateOptions => AdminCommands.MigrateAsync(host, ct),
         PluginsOptions => Task.FromResult(AdminCommands.Plugins(host)),

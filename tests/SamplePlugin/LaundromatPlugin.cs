@@ -8,6 +8,8 @@ public sealed class LaundromatPlugin : ISourcePlugin
 {
     public SourceInfo Info { get; } = new("lm", "LM", "Laundromat", "Sales", "stg_lm_sales", "lm");
 
+    public Abstractions.Portals.IPortal? Portal => null;
+
     public IReportParser Parser { get; } = new LayoutReportParser(new ReportLayout
     {
         KeyHeader = "Bill",

@@ -62,3 +62,54 @@ internal sealed class DbOptions
     [Value(0, MetaName = "action", Required = true, HelpText = "start | stop | status")]
     public string Action { get; set; } = "";
 }
+
+[Verb("download", HelpText = "Download each selected store's report from its portal, record it, ingest it.")]
+internal sealed class DownloadOptions
+{
+    [Option("crm", Default = "all", HelpText = "td, uc or all.")]
+    public string Crm { get; set; } = "all";
+
+    [Option("store", Default = "all", HelpText = "A store id (a668, sector56) or all.")]
+    public string Store { get; set; } = "all";
+
+    [Option("from", Default = "auto", HelpText = "yyyy-MM-dd, today, or auto (the last covered day minus the overlap; first run: download.firstRunDays back).")]
+    public string From { get; set; } = "auto";
+
+    [Option("to", Default = "today", HelpText = "yyyy-MM-dd or today (in Asia/Kolkata).")]
+    public string To { get; set; } = "today";
+
+    [Option("headless", HelpText = "Run the browser without a window (the default unless crm-etl.json says otherwise).")]
+    public bool Headless { get; set; }
+
+    [Option("headed", HelpText = "Show the browser window (under Xvfb when there is no display).")]
+    public bool Headed { get; set; }
+
+    [Option("keep-files", HelpText = "Keep downloaded files after a successful ingestion (failed ones are always kept).")]
+    public bool KeepFiles { get; set; }
+
+    [Option("parallel", Default = 1, HelpText = "Stores downloaded at once (one browser, a context each).")]
+    public int Parallel { get; set; } = 1;
+
+    [Option("json", HelpText = "Print the runs as JSON on stdout.")]
+    public bool Json { get; set; }
+}
+
+[Verb("bootstrap", HelpText = "Log in to a store's portal once (OTP included) and save its session to its profile file.")]
+internal sealed class BootstrapOptions
+{
+    [Option("crm", Required = true, HelpText = "td or uc.")]
+    public string Crm { get; set; } = "";
+
+    [Option("store", Required = true, HelpText = "Store id, e.g. a668.")]
+    public string Store { get; set; } = "";
+
+    [Option("headless", HelpText = "No window (only for scripted logins: CRMETL_BOOTSTRAP_USER, _PASSWORD, _PIN, _OTP).")]
+    public bool Headless { get; set; }
+}
+
+[Verb("demo", HelpText = "The whole job on the sandbox portals: bootstrap four stores, download 7 days, ingest, run again.")]
+internal sealed class DemoOptions
+{
+    [Option("days", Default = 7, HelpText = "Days to download, ending today.")]
+    public int Days { get; set; } = 7;
+}

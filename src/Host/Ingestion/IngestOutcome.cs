@@ -26,5 +26,11 @@ internal sealed record IngestOutcome(
 
     public DateOnly? To { get; init; }
 
-    public bool IsFailure => Status == Failed;
+    /// <summary>For downloads: session_expired, blocked, portal_unavailable, portal_changed, timeout, or ingest_failed.</summary>
+    public string? FailureKind { get; init; }
+
+    /// <summary>Succeeded, a duplicate, or no data: nothing for anyone to do.</summary>
+    public bool IsOk => Status is Succeeded or Duplicate or NoData;
+
+    public bool IsFailure => !IsOk;
 }

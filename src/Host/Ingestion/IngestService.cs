@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CrmEtl.Abstractions;
 using CrmEtl.Host.Logging;
 using Npgsql;
@@ -26,7 +25,7 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
         try
         {
             if (!File.Exists(request.FilePath)) throw new FileNotFoundException($"{request.FilePath}: file not found");
-            md5 = await Md5Async(request.FilePath, ct);
+            md5 = await FileHash.Md5Async(request.FilePath, ct);
 
             await using var conn = new NpgsqlConnection(connectionString);
             await conn.OpenAsync(ct);
@@ -117,10 +116,4 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
         NpgsqlException npg => $"{fileName}: {step} failed: database unavailable ({npg.Message})",
         _ => $"{fileName}: {step} failed: {e.GetType().Name}: {e.Message}",
     };
-
-    private static async Task<string> Md5Async(string path, CancellationToken ct)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        return Convert.ToHexString(await MD5.HashDataAsync(stream, ct)).ToLowerInvariant();
-    }
 }

@@ -102,6 +102,46 @@ internal static class RunRecorder
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>A downloaded file, before its ingestion; returns the ledger id the ingestion updates.</summary>
+    public static async Task<long> DownloadedAsync(NpgsqlConnection conn, Guid invocation, Store store, string path,
+        DateOnly from, DateOnly to, string md5, CancellationToken ct)
+    {
+        await using var cmd = Command(conn, null, """
+            insert into download_ledger (invocation_id, crm, store, store_code, filename, file_path, from_date, to_date,
+                                         md5_hash, file_size, origin, status)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'download', 'downloaded')
+            returning id
+            """, [invocation, store.Crm, store.Id, store.Code, Path.GetFileName(path), path, from, to, md5, new FileInfo(path).Length]);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>A download that did not happen: failed with its kind, or skipped.</summary>
+    public static async Task NotDownloadedAsync(NpgsqlConnection conn, Guid invocation, Store store, string fileName,
+        DateOnly from, DateOnly to, string status, string? kind, string message, CancellationToken ct)
+    {
+        await using var cmd = Command(conn, null, """
+            insert into download_ledger (invocation_id, crm, store, store_code, filename, from_date, to_date,
+                                         origin, status, failure_kind, error_message)
+            values ($1, $2, $3, $4, $5, $6, $7, 'download', $8, $9, $10)
+            """, [invocation, store.Crm, store.Id, store.Code, fileName, from, to, status, kind, message]);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The last day covered for a store (a successful, empty or duplicate run), for `--from auto`.</summary>
+    public static async Task<DateOnly?> LastCoveredDayAsync(NpgsqlConnection conn, string crm, string store, CancellationToken ct)
+    {
+        await using var cmd = Command(conn, null, """
+            select max(to_date) from ingest_audit
+            where crm = $1 and store = $2 and status in ('succeeded', 'no_data', 'duplicate')
+            """, [crm, store]);
+        return await cmd.ExecuteScalarAsync(ct) switch
+        {
+            DateOnly day => day,
+            DateTime time => DateOnly.FromDateTime(time),
+            _ => null,
+        };
+    }
+
     private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, object?[] values)
     {
         var cmd = new NpgsqlCommand(sql, conn, tx);

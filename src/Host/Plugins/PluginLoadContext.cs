@@ -9,7 +9,12 @@ namespace CrmEtl.Host.Plugins;
 /// </summary>
 internal sealed class PluginLoadContext(string pluginPath) : AssemblyLoadContext(Path.GetFileNameWithoutExtension(pluginPath))
 {
-    private static readonly HashSet<string> Shared = [typeof(Abstractions.ISourcePlugin).Assembly.GetName().Name!];
+    // The contract and the Playwright types it exposes must be the host's own, or host and plugin would not agree on them.
+    private static readonly HashSet<string> Shared =
+    [
+        typeof(Abstractions.ISourcePlugin).Assembly.GetName().Name!,
+        typeof(Microsoft.Playwright.IBrowserContext).Assembly.GetName().Name!,
+    ];
 
     private readonly AssemblyDependencyResolver _resolver = new(pluginPath);
 

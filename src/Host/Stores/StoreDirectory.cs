@@ -32,5 +32,26 @@ internal static class StoreDirectory
             "(stores live in the cost_centers table)");
     }
 
+    /// <summary>Makes cost_centers carry the stores of crm-etl.json (the four of the spec are seeded by a migration).</summary>
+    public static async Task SyncAsync(string connectionString, IEnumerable<Config.StoreConfig> stores, CancellationToken ct)
+    {
+        var list = stores.Where(s => s.Crm.Length > 0 && s.Code.Length > 0).ToList();
+        if (list.Count == 0) return;
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        foreach (var s in list)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                insert into cost_centers (crm, store_id, store_code, store_name, cost_center) values ($1, $2, $3, $4, $5)
+                on conflict (crm, store_code) do update
+                   set store_id = excluded.store_id, store_name = excluded.store_name, cost_center = excluded.cost_center
+                 where (cost_centers.store_id, cost_centers.store_name, cost_centers.cost_center)
+                       is distinct from (excluded.store_id, excluded.store_name, excluded.cost_center)
+                """, conn);
+            foreach (var value in new[] { s.Crm, s.Id, s.Code, s.Name, s.CostCenter }) cmd.Parameters.AddWithValue(value);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

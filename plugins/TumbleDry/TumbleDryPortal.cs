@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CrmEtl.Abstractions.Portals;
+using Microsoft.Playwright;
+
+namespace CrmEtl.Plugins.TumbleDry;
+
+/// <summary>
+/// The TumbleDry flow (../shared/spec/portals.md): subs OrderReport.aspx hands a token to the reports host
+/// in the #ifrmReport iframe; the report page takes From/To dates, prepares the file, then downloads it.
+/// </summary>
+internal sealed partial class TumbleDryPortal : IPortal
+{
+    private static readonly string[] LoginMarkers = ["txtUserId", "frmVerification", "session has expired"];
+
+    public async Task LoginAsync(PortalSession session, PortalCredentials? credentials, CancellationToken ct)
+    {
+        var subs = session.Url("subs");
+        var page = session.Context.Pages.FirstOrDefault() ?? await session.Context.NewPageAsync();
+        await PortalChecks.GotoAsync(page, $"{subs}/Login", "open login", session.Timeouts);
+        if (credentials is not null)
+        {
+            await (await RequiredAsync(page, "#txtUserId", "login")).PressSequentiallyAsync(credentials.User);
+            await (await RequiredAsync(page, "#txtPassword", "login")).PressSequentiallyAsync(credentials.Password);
+            await (await RequiredAsync(page, "#txtBranchPin", "login")).PressSequentiallyAsync(credentials.Pin ?? session.Store.Code);
+            await page.Locator("#btnLogin").ClickAsync();
+        }
+        else session.Log("waiting for a person to log in (user id, password, branch pin, then the OTP)");
+
+        var deadline = DateTime.UtcNow + (credentials is null ? session.Timeouts.Login : session.Timeouts.Navigation * 3);
+        var otpSent = false;
+        while (DateTime.UtcNow < deadline)
+        {
+            ct.ThrowIfCancellationRequested();
+            var path = new Uri(page.Url).AbsolutePath;
+            if (path.EndsWith("/App/home", StringComparison.OrdinalIgnoreCase)) return;
+            if (credentials is not null && await page.GetByRole(AriaRole.Alert).CountAsync() > 0)
+                throw new PortalException(PortalFailure.SessionExpired, "login",
+                    $"login refused: {await page.GetByRole(AriaRole.Alert).First.InnerTextAsync()}");
+            if (path.EndsWith("/App/frmVerification", StringComparison.OrdinalIgnoreCase) && credentials is not null && !otpSent)
+            {
+                session.Log("the portal asks for an OTP");
+                var otp = await credentials.Otp(ct);
+                await page.Locator("form input[type=text]").First.PressSequentiallyAsync(otp);
+                await page.Locator("form [type=submit]").First.ClickAsync();
+                otpSent = true;
+            }
+            else if (path.EndsWith("/App/frmLicence", StringComparison.OrdinalIgnoreCase))
+            {
+                await page.Locator("#btnPayLater").ClickAsync();
+            }
+            await Task.Delay(200, ct);
+        }
+        throw new PortalException(PortalFailure.SessionExpired, "login", $"login did not reach the home page (still at {PortalChecks.Strip(page.Url)})");
+    }
+
+    public async Task DownloadAsync(PortalSession session, DateOnly from, DateOnly to, string targetPath, CancellationToken ct)
+    {
+        var page = await session.Context.NewPageAsync();
+        try
+        {
+            var reportUrl = await OpenOrderReportAsync(session, page);
+            var response = await PortalChecks.GotoAsync(page, reportUrl, "open report page", session.Timeouts);
+            if (response is { Status: 401 } || await page.GetByText(ExpiredText()).CountAsync() > 0)
+                throw new PortalException(PortalFailure.SessionExpired, "open report page", "the reports host says the session has expired");
+
+            await Fill(page, "From", from);
+            await Fill(page, "To", to);
+            var export = page.GetByRole(AriaRole.Button, new() { Name = "Export" });
+            if (await export.CountAsync() == 0) throw Changed("export", "no 'Export' button on the report page");
+
+            session.Log($"exporting {from:yyyy-MM-dd}..{to:yyyy-MM-dd}");
+            var download = page.WaitForDownloadAsync(new() { Timeout = (float)session.Timeouts.Report.TotalMilliseconds });
+            await export.ClickAsync();
+            await WaitForFileAsync(page, download, session.Timeouts.Report, ct);
+            var file = await download;
+            if (await file.FailureAsync() is { } failure)
+                throw new PortalException(PortalFailure.Unavailable, "download", $"the download failed: {failure}");
+            await file.SaveAsAsync(targetPath + ".part");
+            await using (var head = File.OpenRead(targetPath + ".part"))
+            {
+                var buffer = new byte[4096];
+                var read = await head.ReadAsync(buffer, ct);
+                PortalChecks.RefuseHtml(buffer.AsSpan(0, read), "download", LoginMarkers);
+            }
+            File.Move(targetPath + ".part", targetPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(targetPath + ".part");
+            await page.CloseAsync();
+        }
+    }
+
+    // subs OrderReport.aspx: closes the overdue popup if it is up, then reads the report frame's address.
+    private static async Task<string> OpenOrderReportAsync(PortalSession session, IPage page)
+    {
+        var url = $"{session.Url("subs")}/{session.Store.Code}/App/Reports/OrderReport.aspx";
+        await PortalChecks.GotoAsync(page, url, "open order report", session.Timeouts);
+        var path = new Uri(page.Url).AbsolutePath;
+        if (path.EndsWith("/Login", StringComparison.OrdinalIgnoreCase) || path.Contains("/App/frmVerification", StringComparison.OrdinalIgnoreCase) ||
+            await page.Locator("#txtUserId").CountAsync() > 0)
+            throw new PortalException(PortalFailure.SessionExpired, "open order report", "the portal sent the saved session back to its login page");
+
+        var popup = page.Locator("#pnlOrderOverDuePopup");
+        if (await popup.IsVisibleAsync())
+        {
+            session.Log("closing the overdue-orders popup");
+            var close = popup.GetByRole(AriaRole.Button, new() { Name = "Close" });
+            if (await close.CountAsync() > 0) await close.First.ClickAsync(new() { Timeout = 5000 });
+            try
+            {
+                await popup.WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = 3000 });
+            }
+            catch (TimeoutException)
+            {
+                throw new PortalException(PortalFailure.Blocked, "close popup", "the overdue-orders popup (#pnlOrderOverDuePopup) could not be closed");
+            }
+        }
+
+        var frame = page.Locator("#ifrmReport");
+        if (await frame.CountAsync() == 0) throw Changed("open order report", "no report frame #ifrmReport on OrderReport.aspx");
+        var deadline = DateTime.UtcNow + session.Timeouts.Navigation;
+        while (DateTime.UtcNow < deadline)
+        {
+            var src = await frame.GetAttributeAsync("src");
+            if (!string.IsNullOrWhiteSpace(src) && !src.StartsWith("about:", StringComparison.Ordinal)) return new Uri(new Uri(page.Url), src).ToString();
+            await Task.Delay(100);
+        }
+        throw Changed("open order report", "the report frame #ifrmReport never got its address");
+    }
+
+    private static async Task Fill(IPage page, string label, DateOnly date)
+    {
+        var input = page.GetByLabel(label, new() { Exact = true });
+        if (await input.CountAsync() == 0) throw Changed("choose dates", $"no '{label}' date input on the report page");
+        await input.FillAsync(date.ToString("dd MMM yyyy", CultureInfo.InvariantCulture));
+    }
+
+    // The report is prepared asynchronously; an error or an expiry shows on the page instead of a download.
+    private static async Task WaitForFileAsync(IPage page, Task<IDownload> download, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!download.IsCompleted)
+        {
+            ct.ThrowIfCancellationRequested();
+            var status = page.GetByRole(AriaRole.Status);
+            var text = await status.CountAsync() > 0 ? await status.First.InnerTextAsync() : "";
+            if (ErrorText().IsMatch(text)) throw new PortalException(PortalFailure.Unavailable, "export", $"the report page says: {text}");
+            if (ExpiredText().IsMatch(text)) throw new PortalException(PortalFailure.SessionExpired, "export", $"the report page says: {text}");
+            if (DateTime.UtcNow > deadline)
+                throw new PortalException(PortalFailure.Unavailable, "export", $"no file {limit.TotalSeconds:0} s after Export (the page says: '{text}')");
+            await Task.WhenAny(download, Task.Delay(250, ct));
+        }
+    }
+
+    private static async Task<ILocator> RequiredAsync(IPage page, string selector, string step)
+    {
+        var locator = page.Locator(selector);
+        if (await locator.CountAsync() == 0) throw Changed(step, $"no {selector} on {PortalChecks.Strip(page.Url)}");
+        return locator;
+    }
+
+    private static PortalException Changed(string step, string message) => new(PortalFailure.Changed, step, message);
+
+    [GeneratedRegex(@"\berror\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ErrorText();
+
+    [GeneratedRegex(@"session\s+(has\s+)?expired", RegexOptions.IgnoreCase)]
+    private static partial Regex ExpiredText();
+}

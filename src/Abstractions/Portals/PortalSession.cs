@@ -1,0 +1,54 @@
+using Microsoft.Playwright;
+
+namespace CrmEtl.Abstractions.Portals;
+
+/// <summary>Everything a portal flow gets from the host for one store.</summary>
+/// <param name="Context">A browser context loaded with the store's storage state.</param>
+/// <param name="Store">The store.</param>
+/// <param name="Urls">Base URLs by name from configuration (TumbleDry: subs, reports; UClean: store).</param>
+/// <param name="Timeouts">How long steps may take.</param>
+/// <param name="Log">Progress lines for the operator's log (never secrets).</param>
+public sealed record PortalSession(
+    IBrowserContext Context,
+    PortalStore Store,
+    IReadOnlyDictionary<string, string> Urls,
+    PortalTimeouts Timeouts,
+    Action<string> Log)
+{
+    /// <summary>A configured base URL, without a trailing slash.</summary>
+    public string Url(string name) => Urls.TryGetValue(name, out var url)
+        ? url.TrimEnd('/')
+        : throw new PortalException(PortalFailure.Changed, "configuration", $"no base URL '{name}' configured for {Store.Crm}");
+}
+
+/// <summary>A store as the portal knows it.</summary>
+/// <param name="Crm">Plugin key.</param>
+/// <param name="Id">The --store id (a668, sector56).</param>
+/// <param name="Code">The portal's code (a668, UC567).</param>
+/// <param name="Name">Display name.</param>
+/// <param name="ExportMode">Store-specific flow variant from configuration (UClean: export-report or generateGST).</param>
+public sealed record PortalStore(string Crm, string Id, string Code, string Name, string? ExportMode);
+
+/// <summary>Step time limits. Defaults suit the real portals.</summary>
+public sealed record PortalTimeouts
+{
+    /// <summary>A page load or an API call. Default 30 s.</summary>
+    public TimeSpan Navigation { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A report being prepared until its file arrives. Default 120 s.</summary>
+    public TimeSpan Report { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>A person finishing a headed login. Default 10 min.</summary>
+    public TimeSpan Login { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Credentials for a scripted login (sandbox, demo, tests); a person types them otherwise.</summary>
+/// <param name="User">User id or e-mail.</param>
+/// <param name="Password">Password.</param>
+/// <param name="Pin">Branch pin where the portal asks for one (TumbleDry: the store code).</param>
+/// <param name="Otp">Asked for the one-time password when the portal wants one.</param>
+public sealed record PortalCredentials(string User, string Password, string? Pin, Func<CancellationToken, Task<string>> Otp)
+{
+    /// <summary>Never print the password.</summary>
+    public override string ToString() => $"PortalCredentials {{ User = {User} }}";
+}

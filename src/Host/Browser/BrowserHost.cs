@@ -1,0 +1,85 @@
+using System.Collections;
+using CrmEtl.Host.Config;
+using Microsoft.Playwright;
+
+namespace CrmEtl.Host.Browser;
+
+/// <summary>
+/// One browser for a run (Debian's Chromium via ExecutablePath, or a channel such as "chrome"), and one context
+/// per store loaded from its storage state. Headed without a display, it brings its own Xvfb.
+/// </summary>
+internal sealed class BrowserHost : IAsyncDisposable
+{
+    // Without these, Chromium keeps calling out to Google's services, which a closed network refuses.
+    private static readonly string[] Args =
+        ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic", "--disable-gpu"];
+
+    private readonly IPlaywright _playwright;
+    private readonly XvfbDisplay? _display;
+
+    private BrowserHost(IPlaywright playwright, IBrowser browser, XvfbDisplay? display)
+    {
+        _playwright = playwright;
+        Browser = browser;
+        _display = display;
+    }
+
+    public IBrowser Browser { get; }
+
+    public static async Task<BrowserHost> LaunchAsync(BrowserConfig config, bool headless, CancellationToken ct)
+    {
+        XvfbDisplay? display = null;
+        var options = new BrowserTypeLaunchOptions { Headless = headless, Args = Args, Timeout = 60_000 };
+        if (!headless && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")))
+        {
+            display = await XvfbDisplay.StartAsync(ct);
+            var env = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+                .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+            env["DISPLAY"] = display.Name;
+            options.Env = env;
+        }
+        if (config.Channel is { Length: > 0 } channel) options.Channel = channel;
+        else
+        {
+            if (!File.Exists(config.ExecutablePath))
+                throw new InvalidOperationException($"no browser at {config.ExecutablePath}: install the Debian package 'chromium' (./crm-etl does), " +
+                                                    "or set browser.executablePath / browser.channel in crm-etl.json");
+            options.ExecutablePath = config.ExecutablePath;
+        }
+
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            return new BrowserHost(playwright, await playwright.Chromium.LaunchAsync(options), display);
+        }
+        catch
+        {
+            playwright.Dispose();
+            display?.Dispose();
+            throw;
+        }
+    }
+
+    public Task<IBrowserContext> NewContextAsync(string? storageStatePath) =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            StorageStatePath = storageStatePath is not null && File.Exists(storageStatePath) ? storageStatePath : null,
+            AcceptDownloads = true,
+            Locale = "en-IN",
+            TimezoneId = "Asia/Kolkata",
+            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Browser.CloseAsync();
+        }
+        finally
+        {
+            _playwright.Dispose();
+            _display?.Dispose();
+        }
+    }
+}

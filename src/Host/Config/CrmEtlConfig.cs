@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Configuration;
+
+namespace CrmEtl.Host.Config;
+
+/// <summary>
+/// crm-etl.json (CRMETL_CONFIG, else ./crm-etl.json, else the repository's), every value overridable by an
+/// environment variable CRMETL_Section__Key (e.g. CRMETL_Browser__Headless=false, CRMETL_Stores__0__Profile=...).
+/// No secrets belong here.
+/// </summary>
+internal sealed class CrmEtlConfig
+{
+    public List<StoreConfig> Stores { get; set; } = [];
+
+    public Dictionary<string, CrmConfig> Crms { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public BrowserConfig Browser { get; set; } = new();
+
+    public TimeoutConfig Timeouts { get; set; } = new();
+
+    public DownloadConfig Download { get; set; } = new();
+
+    /// <summary>The folder relative paths (profiles, downloads) are resolved against.</summary>
+    public string BaseDirectory { get; set; } = Environment.CurrentDirectory;
+
+    public static CrmEtlConfig Load(CrmEtlPaths paths)
+    {
+        var file = Environment.GetEnvironmentVariable("CRMETL_CONFIG") is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : new[] { Path.Combine(Environment.CurrentDirectory, "crm-etl.json"), Path.Combine(Path.GetDirectoryName(paths.SqlRoot)!, "crm-etl.json") }
+                .FirstOrDefault(File.Exists);
+        if (file is not null && !File.Exists(file)) throw new UsageException($"CRMETL_CONFIG names {file}, which does not exist");
+        var builder = new ConfigurationBuilder();
+        if (file is not null) builder.AddJsonFile(file, optional: false);
+        builder.AddEnvironmentVariables("CRMETL_");
+        var config = builder.Build().Get<CrmEtlConfig>() ?? new CrmEtlConfig();
+        config.BaseDirectory = file is null ? Environment.CurrentDirectory : Path.GetDirectoryName(file)!;
+        config.Download.Folder ??= Path.Combine(paths.Home, "downloads");
+        return config;
+    }
+
+    public string Resolve(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
+
+    public string ProfilePath(StoreConfig store) => Resolve(store.Profile ?? $"profiles/{store.Crm}_{store.Id}.json");
+
+    public IReadOnlyDictionary<string, string> UrlsFor(string crm) =>
+        Crms.TryGetValue(crm, out var c) ? c.Urls : new Dictionary<string, string>();
+}
+
+internal sealed class StoreConfig
+{
+    public string Crm { get; set; } = "";
+
+    public string Id { get; set; } = "";
+
+    public string Code { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string CostCenter { get; set; } = "";
+
+    /// <summary>Storage state file; default profiles/&lt;crm&gt;_&lt;id&gt;.json.</summary>
+    public string? Profile { get; set; }
+
+    /// <summary>Flow variant (UClean: export-report or generateGST).</summary>
+    public string? ExportMode { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    public Store ToStore() => new(Crm, Id, Code, Name, CostCenter);
+}
+
+internal sealed class CrmConfig
+{
+    public Dictionary<string, string> Urls { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+internal sealed class BrowserConfig
+{
+    /// <summary>Debian's Chromium by default; ignored when <see cref="Channel"/> is set.</summary>
+    public string ExecutablePath { get; set; } = "/usr/bin/chromium";
+
+    /// <summary>"chrome" where Google Chrome is installed.</summary>
+    public string? Channel { get; set; }
+
+    public bool Headless { get; set; } = true;
+}
+
+internal sealed class TimeoutConfig
+{
+    public int NavigationSeconds { get; set; } = 30;
+
+    public int ReportSeconds { get; set; } = 120;
+
+    public int LoginMinutes { get; set; } = 10;
+
+    /// <summary>A store's whole download and ingestion; past it the store is recorded as timeout.</summary>
+    public int StoreMinutes { get; set; } = 5;
+}
+
+internal sealed class DownloadConfig
+{
+    /// <summary>auto windows start this many days before the last successful window's end.</summary>
+    public int OverlapDays { get; set; } = 1;
+
+    /// <summary>auto windows of a store with no history start this many days back (today included).</summary>
+    public int FirstRunDays { get; set; } = 7;
+
+    /// <summary>Longer windows are split into requests of at most this many days.</summary>
+    public int MaxDaysPerRequest { get; set; } = 7;
+
+    /// <summary>Default $CRMETL_HOME/downloads.</summary>
+    public string? Folder { get; set; }
+
+    /// <summary>Attempts for a portal that is unavailable (5xx, timeouts) before giving up.</summary>
+    public int Attempts { get; set; } = 3;
+
+    public double RetryBackoffSeconds { get; set; } = 2;
+}
