@@ -74,8 +74,10 @@ public static class TdOrderReport
     {
         options ??= new TdReportOptions();
         var table = new ReportTable(Headers);
-        foreach (var (o, i) in orders.Select((o, i) => (o, i)))
+        foreach (var (o, position) in orders.Select((o, i) => (o, i)))
         {
+            // Attributes belong to the order, not to its row: the same order looks the same in every window.
+            var i = OrderKey(o.OrderNo);
             var row = table.NewRow();
             row[0] = options.OrderTimeAsDateCell ? o.OrderTime : o.OrderTime.ToString("dd MMM yyyy hh:mm tt", CultureInfo.InvariantCulture);
             row[1] = o.OrderNo;
@@ -89,7 +91,7 @@ public static class TdOrderReport
             row[9] = (double)o.Pieces;
             row[10] = i % 2 == 0 ? null : $"{o.Pieces * 0.4:0.0}";
             var money = new[] { o.Gross, o.Discount, o.Tax, o.Net, o.Advance, o.Paid, 0m, o.Balance, o.Advance, o.Advance };
-            for (var m = 0; m < money.Length; m++) row[11 + m] = Money(money[m], options, i + m);
+            for (var m = 0; m < money.Length; m++) row[11 + m] = Money(money[m], options, position + m);
             row[21] = "Counter";
             row[24] = i % 5 == 0 ? "Yes" : "No";
             row[25] = "Main";
@@ -129,6 +131,8 @@ public static class TdOrderReport
         }
         return table;
     }
+
+    private static int OrderKey(string orderNo) => orderNo.Aggregate(17, (h, c) => unchecked(h * 31 + c)) & 0x7fffffff;
 
     // Amounts come as numbers, as text with thousands separators, or blank for zero.
     private static object? Money(decimal value, TdReportOptions options, int salt)

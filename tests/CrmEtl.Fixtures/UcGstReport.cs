@@ -48,24 +48,26 @@ public static class UcGstReport
     {
         options ??= new UcReportOptions();
         var table = new ReportTable(Headers);
-        foreach (var (x, i) in invoices.Select((x, i) => (x, i)))
+        foreach (var (x, position) in invoices.Select((x, i) => (x, i)))
         {
+            // Attributes belong to the invoice, not to its row: the same invoice looks the same in every window.
+            var i = x.BookingId.Aggregate(17, (h, c) => unchecked(h * 31 + c)) & 0x7fffffff;
             var row = table.NewRow();
-            row[0] = (double)(i + 1);
+            row[0] = (double)(position + 1);
             row[1] = x.BookingId;
             row[2] = x.InvoiceNo;
             row[3] = options.InvoiceDateAsText
-                ? x.InvoiceTime.ToString(i % 2 == 0 ? "dd/MM/yyyy" : "dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture)
+                ? x.InvoiceTime.ToString(i % 2 == 0 ? "dd/MM/yyyy hh:mm tt" : "dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture)
                 : x.InvoiceTime;
             row[4] = x.CustomerName;
             row[5] = x.PhoneAsWritten;
             row[6] = x.PaymentStatus;
             row[7] = i % 7 == 0 ? "06AABCU9603R1ZM" : null;
             row[8] = "Haryana";
-            row[9] = Money(x.Taxable, options, i);
-            row[10] = Money(x.Cgst, options, i);
-            row[11] = Money(x.Sgst, options, i);
-            row[12] = Money(x.Total, options, i);
+            row[9] = Money(x.Taxable, options, position);
+            row[10] = Money(x.Cgst, options, position);
+            row[11] = Money(x.Sgst, options, position);
+            row[12] = Money(x.Total, options, position);
             table.Rows.Add(row);
         }
         if (options.TotalRow)

@@ -15,7 +15,7 @@ public static class ReportFiles
     public static byte[] UClean(SandboxState state, string storeCode, DateOnly from, DateOnly to)
     {
         var invoices = Days(state, from, to).SelectMany(d => UcGstReport.Invoices(storeCode, d.Day, d.AsOf)).ToList();
-        var table = UcGstReport.Build(invoices, new UcReportOptions { InvoiceDateAsText = from.DayNumber % 2 == 0, MoneyAsText = true });
+        var table = UcGstReport.Build(invoices, new UcReportOptions { InvoiceDateAsText = storeCode.EndsWith('0'), MoneyAsText = true });
         return Finish(state, storeCode, table);
     }
 

@@ -49,7 +49,7 @@ final as (
 
         -- status: one payment mode per order, carrying the whole net amount
         case when s.payment_mode is not null
-             then jsonb_build_object(s.payment_mode, s.net_amount) end as payment_mode_summary,
+             then jsonb_build_object(s.payment_mode, s.net_amount::numeric(12,2)) end as payment_mode_summary,
         s.payment_status,
         s.order_status,
 

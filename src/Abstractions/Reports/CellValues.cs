@@ -40,8 +40,16 @@ public static class CellValues
         _ => Fold(cell.ToString() ?? ""),
     };
 
-    /// <summary>An amount; blank, "-" or "—" is 0.</summary>
-    public static decimal Money(object? cell)
+    /// <summary>
+    /// An amount; blank, "-" or "—" is 0. Trailing zeros are dropped so that 708, "708.00" and 708.0 are the
+    /// same value in the same form: an order exported once as text and once as a number hashes the same.
+    /// </summary>
+    public static decimal Money(object? cell) => Canonical(RawMoney(cell));
+
+    // Dividing by 1 with a long scale drops trailing zeros and keeps every significant digit.
+    private static decimal Canonical(decimal value) => value / 1.0000000000000000000000000000m;
+
+    private static decimal RawMoney(object? cell)
     {
         switch (cell)
         {

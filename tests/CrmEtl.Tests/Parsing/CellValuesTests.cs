@@ -16,6 +16,15 @@ public sealed class CellValuesTests
     public void Amounts_in_text(string text, string expected) =>
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), CellValues.Money(text));
 
+    [Fact]
+    public void The_same_amount_as_text_or_number_has_one_form()
+    {
+        var forms = new object[] { "708.00", 708d, "708", "₹ 708.0", 708.00m }.Select(CellValues.Money).ToList();
+        Assert.All(forms, f => Assert.Equal("708", f.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("1234.5", CellValues.Money("1,234.50").ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0.221", CellValues.Money(0.221d).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("12O.50")]
     [InlineData("abc")]

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using CrmEtl.Fixtures;
+using CrmEtl.Sandbox;
+using CrmEtl.Tests.Support;
+
+namespace CrmEtl.Tests.Portals;
+
+/// <summary>`download` with real Chromium against the sandbox portals, read back from ledger, audit and orders.</summary>
+[Collection("portals")]
+public sealed class DownloadTests : IAsyncLifetime
+{
+    private static readonly DateOnly Day = PortalFixture.Today;
+    private readonly PortalFixture _portals;
+    private string _db = "";
+    private string _downloads = "";
+    private HostProcess _host = null!;
+
+    public DownloadTests(PortalFixture portals) => _portals = portals;
+
+    public async Task InitializeAsync()
+    {
+        _portals.ResetKnobs();
+        _db = await TestCluster.CreateMigratedDatabaseAsync("dl");
+        _downloads = Repo.TempDir("downloads");
+        _host = new HostProcess(_db);
+        _host.Environment["CRMETL_CONFIG"] = _portals.ConfigPath;
+        _host.Environment["CRMETL_Download__Folder"] = _downloads;
+    }
+
+    public Task DisposeAsync()
+    {
+        _portals.ResetKnobs();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task All_four_stores_download_and_ingest_with_both_UClean_export_modes()
+    {
+        var (result, runs) = await DownloadAsync("--from", Day.AddDays(-2).ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["a668", "a817", "sector56", "sushantlok1"], runs.Select(r => r.GetProperty("store").GetString()));
+        Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
+        Assert.Equal("TD_OrderReport_UttamNagar_2025-11-10_to_2025-11-12.xlsx", Path.GetFileName(runs[0].GetProperty("file").GetString()));
+        Assert.Equal("UC_GST_SushantLok_2025-11-10_to_2025-11-12.xlsx", Path.GetFileName(runs[3].GetProperty("file").GetString()));
+        Assert.Equal("2025-11-10", runs[0].GetProperty("from").GetString());
+
+        var td = Td("a668", Day.AddDays(-2), Day);
+        var uc = Uc("UC610", Day.AddDays(-2), Day);
+        Assert.Equal(td.Count, await Db.ScalarAsync<long>(_db, "select count(*) from orders where cost_center = 'UN3668'"));
+        Assert.Equal(td.Sum(o => o.Net), await Db.ScalarAsync<decimal>(_db, "select sum(net_amount) from orders where cost_center = 'UN3668'"));
+        Assert.Equal(uc.Sum(x => x.Total), await Db.ScalarAsync<decimal>(_db, "select sum(net_amount) from orders where cost_center = 'SL1610'"));
+        Assert.Equal(Uc("UC567", Day.AddDays(-2), Day).Count, await Db.ScalarAsync<long>(_db, "select count(*) from orders where cost_center = 'SC3567'"));
+        Assert.Equal(4, await Db.ScalarAsync<long>(_db, "select count(*) from download_ledger where status = 'downloaded' and origin = 'download' and md5_hash is not null"));
+        Assert.Empty(Directory.GetFiles(_downloads));
+        Assert.True(_portals.Sandbox.State.Hits.GetValueOrDefault("UC610:generateGST") > 0);
+        Assert.True(_portals.Sandbox.State.Hits.GetValueOrDefault("UC567:export-report") > 0);
+    }
+
+    [Fact]
+    public async Task Keep_files_keeps_them_under_their_canonical_names()
+    {
+        var (result, _) = await DownloadAsync("--crm", "td", "--store", "a817", "--from", "2025-11-11", "--to", "2025-11-11", "--keep-files");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var file = Path.Combine(_downloads, "TD_OrderReport_KirtiNagar_2025-11-11_to_2025-11-11.xlsx");
+        Assert.True(File.Exists(file));
+        Assert.Equal(await Db.ScalarAsync<string>(_db, "select md5_hash from download_ledger"), Md5(file));
+    }
+
+    [Fact]
+    public async Task An_expired_session_fails_that_store_only_and_says_how_to_fix_it()
+    {
+        _portals.Sandbox.State.Expire("a668");
+        try
+        {
+            var (result, runs) = await DownloadAsync("--from", "2025-11-12", "--to", "2025-11-12");
+
+            Assert.Equal(1, result.ExitCode);
+            var a668 = runs.Single(r => r.GetProperty("store").GetString() == "a668");
+            Assert.Equal("session_expired", a668.GetProperty("status").GetString());
+            Assert.Equal("session_expired", a668.GetProperty("failure_kind").GetString());
+            Assert.Contains("./crm-etl bootstrap --crm td --store a668", a668.GetProperty("error").GetString());
+            Assert.All(runs.Where(r => r.GetProperty("store").GetString() != "a668"), r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
+            Assert.Equal(["failed", "session_expired"], (await Db.RowsAsync(_db, "select status, failure_kind from download_ledger where store = 'a668'")).Single());
+            Assert.Equal(0, await Db.ScalarAsync<long>(_db, "select count(*) from orders where cost_center = 'UN3668'"));
+        }
+        finally
+        {
+            await _portals.BootstrapAsync(_host, SandboxAccount.All[0], headless: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_closable_popup_is_closed_and_a_sticky_one_is_reported_as_blocked()
+    {
+        _portals.Sandbox.Knobs.Popup = "closable";
+        var (closable, _) = await DownloadAsync("--crm", "td", "--store", "a668", "--from", "2025-11-12", "--to", "2025-11-12");
+        _portals.Sandbox.Knobs.Popup = "sticky";
+        var (sticky, runs) = await DownloadAsync("--crm", "td", "--store", "a668", "--from", "2025-11-11", "--to", "2025-11-11");
+
+        Assert.True(closable.ExitCode == 0, closable.ToString());
+        Assert.Equal(1, sticky.ExitCode);
+        Assert.Equal("blocked", runs.Single().GetProperty("status").GetString());
+        Assert.Contains("#pnlOrderOverDuePopup", runs.Single().GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_report_that_takes_longer_than_ten_seconds_still_arrives()
+    {
+        _portals.Sandbox.Knobs.ReportDelaySeconds = 11;
+        var (result, runs) = await DownloadAsync("--crm", "td", "--store", "a817", "--from", "2025-11-12", "--to", "2025-11-12");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(Td("a817", Day, Day).Count, runs.Single().GetProperty("inserted").GetInt64());
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_then_reported_as_portal_unavailable()
+    {
+        _portals.Sandbox.Knobs.FailNext = 2;
+        var (recovered, _) = await DownloadAsync("--crm", "uc", "--store", "sector56", "--from", "2025-11-12", "--to", "2025-11-12");
+        _portals.Sandbox.Knobs.FailNext = 10;
+        var (failed, runs) = await DownloadAsync("--crm", "td", "--store", "a668", "--from", "2025-11-12", "--to", "2025-11-12");
+
+        Assert.True(recovered.ExitCode == 0, recovered.ToString());
+        Assert.Contains("[download.retry]", recovered.Stderr);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal("portal_unavailable", runs.Single().GetProperty("status").GetString());
+        Assert.Equal(7, _portals.Sandbox.Knobs.FailNext); // three attempts, no more
+    }
+
+    [Fact]
+    public async Task A_login_page_instead_of_the_file_is_never_ingested()
+    {
+        _portals.Sandbox.Knobs.HtmlInsteadOfFile = true;
+        var (result, runs) = await DownloadAsync("--from", "2025-11-12", "--to", "2025-11-12", "--keep-files");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.All(runs, r => Assert.Equal("session_expired", r.GetProperty("status").GetString()));
+        Assert.Equal(0, await Db.ScalarAsync<long>(_db, "select count(*) from ingest_audit"));
+        Assert.Equal(0, await Db.ScalarAsync<long>(_db, "select count(*) from orders"));
+        Assert.Empty(Directory.GetFiles(_downloads));
+    }
+
+    [Theory]
+    [InlineData("truncated", "damaged or truncated")]
+    [InlineData("renamed", "'Order No.'")]
+    public async Task A_bad_file_fails_ingestion_and_is_kept_for_retry(string knob, string expected)
+    {
+        if (knob == "truncated") _portals.Sandbox.Knobs.TruncatedFile = true;
+        else _portals.Sandbox.Knobs.RenamedColumn = "Order No.";
+        _portals.Sandbox.Knobs.OnlyStore = "a668";
+
+        var (result, runs) = await DownloadAsync("--crm", "td", "--from", "2025-11-12", "--to", "2025-11-12");
+
+        Assert.Equal(1, result.ExitCode);
+        var bad = runs.Single(r => r.GetProperty("store").GetString() == "a668");
+        Assert.Equal("failed", bad.GetProperty("status").GetString());
+        Assert.Equal("ingest_failed", bad.GetProperty("failure_kind").GetString());
+        Assert.Contains(expected, bad.GetProperty("error").GetString());
+        Assert.True(File.Exists(bad.GetProperty("file").GetString()));
+        Assert.Equal("succeeded", runs.Single(r => r.GetProperty("store").GetString() == "a817").GetProperty("status").GetString());
+        Assert.Equal(["failed", "bad_file"], (await Db.RowsAsync(_db, "select status, failure_kind from download_ledger where store = 'a668'")).Single());
+    }
+
+    [Fact]
+    public async Task A_day_without_orders_is_no_data_and_exits_0()
+    {
+        _portals.Sandbox.Knobs.EmptyDays = [new DateOnly(2025, 11, 9)];
+        var (result, runs) = await DownloadAsync("--crm", "uc", "--from", "2025-11-09", "--to", "2025-11-09");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.All(runs, r => Assert.Equal("no_data", r.GetProperty("status").GetString()));
+        Assert.Equal(2, await Db.ScalarAsync<long>(_db, "select count(*) from ingest_audit where status = 'no_data' and to_date = '2025-11-09'"));
+    }
+
+    [Fact]
+    public async Task Auto_windows_start_from_history_and_a_later_run_the_same_day_updates_without_duplicating()
+    {
+        _portals.Sandbox.Knobs.NowIst = Day.ToDateTime(new TimeOnly(13, 0));
+        var (first, firstRuns) = await DownloadAsync("--crm", "td", "--store", "a668", "--from", "auto", "--to", "2025-11-12");
+        _portals.Sandbox.Knobs.NowIst = Day.ToDateTime(new TimeOnly(21, 30));
+        var (second, secondRuns) = await DownloadAsync("--crm", "td", "--store", "a668", "--to", "2025-11-12");
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first + "\n" + second);
+        Assert.Equal("2025-11-10", firstRuns.Single().GetProperty("from").GetString()); // firstRunDays = 3
+        Assert.Equal("2025-11-11", secondRuns.Single().GetProperty("from").GetString()); // last covered day minus the overlap
+        var morning = Td("a668", new DateOnly(2025, 11, 11), Day, Day.ToDateTime(new TimeOnly(13, 0)));
+        var evening = Td("a668", new DateOnly(2025, 11, 11), Day, Day.ToDateTime(new TimeOnly(21, 30)));
+        var run = secondRuns.Single();
+        Assert.Equal(evening.Count - morning.Count, run.GetProperty("inserted").GetInt64());
+        Assert.Equal(evening.Count(e => morning.Any(m => m.OrderNo == e.OrderNo && m != e)), run.GetProperty("updated").GetInt64());
+        Assert.True(run.GetProperty("updated").GetInt64() > 0);
+        Assert.Equal(Td("a668", new DateOnly(2025, 11, 10), Day, Day.ToDateTime(new TimeOnly(21, 30))).Count,
+            await Db.ScalarAsync<long>(_db, "select count(*) from orders where cost_center = 'UN3668'"));
+    }
+
+    private async Task<(HostProcess.Result Result, List<JsonElement> Runs)> DownloadAsync(params string[] args)
+    {
+        var result = await _host.RunAsync(["download", .. args, "--json"]);
+        var runs = result.Stdout.Length > 0
+            ? JsonDocument.Parse(result.Stdout).RootElement.GetProperty("runs").EnumerateArray().Select(r => r.Clone()).ToList()
+            : [];
+        return (result, runs);
+    }
+
+    private static List<TdOrder> Td(string code, DateOnly from, DateOnly to, DateTime? now = null) =>
+        Days(from, to).SelectMany(d => TdOrderReport.Orders(code, d, d == Day ? now ?? PortalFixture.Now : null)).ToList();
+
+    private static List<UcInvoice> Uc(string code, DateOnly from, DateOnly to) =>
+        Days(from, to).SelectMany(d => UcGstReport.Invoices(code, d, d == Day ? PortalFixture.Now : null)).ToList();
+
+    private static IEnumerable<DateOnly> Days(DateOnly from, DateOnly to)
+    {
+        for (var d = from; d <= to; d = d.AddDays(1)) yield return d;
+    }
+
+    private static string Md5(string path) =>
+        Convert.ToHexString(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+}
