@@ -14,6 +14,8 @@ crmetl_ensure_packages() {
     local missing=()
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
     [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    # a headed browser (bootstrap, --headed) on a machine without a screen runs under Xvfb
+    [ -x /usr/bin/Xvfb ] || missing+=(xvfb)
     missing+=("$@")
     local need=()
     for p in "${missing[@]}"; do

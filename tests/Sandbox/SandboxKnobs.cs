@@ -23,6 +23,9 @@ public sealed class SandboxKnobs
     /// <summary>The next N export/file requests answer 503.</summary>
     public int FailNext { get; set; }
 
+    /// <summary>Share (0..1) of export/file requests that answer 503, drawn from a seeded random sequence.</summary>
+    public double FailRate { get; set; }
+
     /// <summary>Extra milliseconds before every export/file answer.</summary>
     public int SlowMs { get; set; }
 

@@ -49,11 +49,15 @@ public sealed class SandboxState
     {
         lock (Knobs)
         {
-            if (Knobs.FailNext <= 0 || !Knobs.Applies(storeCode)) return false;
+            if (!Knobs.Applies(storeCode)) return false;
+            if (Knobs.FailRate > 0 && _random.NextDouble() < Knobs.FailRate) return true;
+            if (Knobs.FailNext <= 0) return false;
             Knobs.FailNext--;
             return true;
         }
     }
+
+    private readonly Random _random = new(20251112);
 }
 
 /// <summary>A report being prepared.</summary>

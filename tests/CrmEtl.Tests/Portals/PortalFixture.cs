@@ -43,6 +43,7 @@ public sealed class PortalFixture : IAsyncLifetime
         k.Popup = "off";
         k.LicencePage = false;
         k.FailNext = 0;
+        k.FailRate = 0;
         k.SlowMs = 0;
         k.HtmlInsteadOfFile = false;
         k.TruncatedFile = false;

@@ -30,9 +30,14 @@ internal sealed class HostProcess(string connectionString)
             WorkingDirectory = Home,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["CRMETL_DATABASE"] = connectionString;
+        if (connectionString.Length > 0) psi.Environment["CRMETL_DATABASE"] = connectionString;
+        else psi.Environment.Remove("CRMETL_DATABASE");
         psi.Environment["CRMETL_HOME"] = Home;
-        foreach (var (k, v) in Environment) psi.Environment[k] = v;
+        foreach (var (k, v) in Environment)
+        {
+            if (v.Length > 0) psi.Environment[k] = v;
+            else psi.Environment.Remove(k);
+        }
         var process = Process.Start(psi)!;
         process.StandardInput.Close();
         return process;

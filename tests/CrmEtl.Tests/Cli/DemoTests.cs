@@ -1,0 +1,28 @@
+using CrmEtl.Tests.Support;
+
+namespace CrmEtl.Tests.Cli;
+
+/// <summary>The README's first command: the whole job on the embedded database and the sandbox portals.</summary>
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Demo_bootstraps_downloads_ingests_and_inserts_nothing_the_second_time()
+    {
+        var host = new HostProcess("");
+        host.Environment["CRMETL_DATABASE"] = ""; // the embedded default
+        host.Environment["CRMETL_PG_FAST"] = "1";
+        try
+        {
+            var result = await host.RunAsync("demo");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(4, result.Stdout.Split('\n').Count(l => l.StartsWith("bootstrap ") && l.Contains("logged in with OTP")));
+            Assert.Matches(@"demo finished in [\d.]+ s; run 1 inserted [1-9]\d*, run 2 inserted 0", result.Stdout);
+            foreach (var costCenter in new[] { "UN3668", "KN3817", "SC3567", "SL1610" }) Assert.Contains(costCenter, result.Stdout);
+        }
+        finally
+        {
+            await host.RunAsync("db", "stop");
+        }
+    }
+}
