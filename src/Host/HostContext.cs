@@ -14,7 +14,9 @@ internal sealed class HostContext(CrmEtlPaths paths)
 
     public CrmEtlPaths Paths { get; } = paths;
 
-    public Guid InvocationId { get; } = Guid.NewGuid();
+    /// <summary>This command's id in ingest_audit and download_ledger (CRMETL_RUN_ID to set it from outside).</summary>
+    public Guid InvocationId { get; } =
+        Guid.TryParse(Environment.GetEnvironmentVariable("CRMETL_RUN_ID"), out var id) ? id : Guid.NewGuid();
 
     public PluginCatalog Plugins => _plugins ??= PluginCatalog.Discover(Paths.PluginDirectories);
 
@@ -37,6 +39,12 @@ internal sealed class HostContext(CrmEtlPaths paths)
                      : await Cluster.EnsureRunningAsync(ct));
         await new MigrationRunner(cs).ApplyAsync(Migrations(), ct);
         await StoreDirectory.SyncAsync(cs, Config.Stores, ct);
+        await using (var conn = new Npgsql.NpgsqlConnection(cs))
+        {
+            await conn.OpenAsync(ct);
+            var abandoned = await RunRecorder.MarkAbandonedAsync(conn, TimeSpan.FromMinutes(2 * Config.Timeouts.RunMinutes), ct);
+            if (abandoned > 0) Logging.Log.Warn("host", "audit.abandoned", $"{abandoned} run(s) left 'running' by a dead process marked abandoned");
+        }
         return _connectionString = cs;
     }
 

@@ -16,7 +16,7 @@ var parser = new Parser(s =>
     s.CaseInsensitiveEnumValues = true;
 });
 var parsed = parser.ParseArguments<IngestOptions, DownloadOptions, BootstrapOptions, DemoOptions, TransformOptions, MigrateOptions,
-    PluginsOptions, StatusOptions, DbOptions>(args);
+    PluginsOptions, StatusOptions, DbOptions, ScheduleOptions, HousekeepOptions>(args);
 if (parsed is NotParsed<object> notParsed)
     return notParsed.Errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError) ? 0 : 2;
 
@@ -35,6 +35,8 @@ try
         PluginsOptions => Task.FromResult(AdminCommands.Plugins(host)),
         StatusOptions o => StatusCommand.RunAsync(host, o, ct),
         DbOptions o => AdminCommands.DbAsync(host, o, ct),
+        ScheduleOptions o => ScheduleCommand.RunAsync(host, o, ct),
+        HousekeepOptions => Task.FromResult(HousekeepCommand.Run(host)),
         _ => Task.FromResult(2),
     });
 }

@@ -47,7 +47,7 @@ public sealed class SandboxKnobs
     /// <summary>The portals' clock in IST; null = the real time. Later in a day, more orders and later statuses.</summary>
     public DateTime? NowIst { get; set; }
 
-    /// <summary>Limit the failure knobs to one store code (a668, UC567, ...); null = all stores.</summary>
+    /// <summary>Limit the failure knobs and the report delay to one store code (a668, UC567, ...); null = all stores.</summary>
     public string? OnlyStore { get; set; }
 
     [JsonIgnore]

@@ -118,7 +118,8 @@ internal static class TumbleDryPortal
             await Slow(state, store);
             if (state.ShouldFail(store)) return Results.StatusCode(503);
             var job = SandboxState.NewId();
-            state.Jobs[job] = new ReportJob(store, from, to, DateTime.UtcNow.AddSeconds(state.Knobs.ReportDelaySeconds));
+            var delay = state.Knobs.Applies(store) ? state.Knobs.ReportDelaySeconds : Math.Min(0.5, state.Knobs.ReportDelaySeconds);
+            state.Jobs[job] = new ReportJob(store, from, to, DateTime.UtcNow.AddSeconds(delay));
             return Results.Json(new { job });
         });
         app.MapGet("/en/order-report/status", (string job) =>

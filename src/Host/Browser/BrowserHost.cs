@@ -26,10 +26,11 @@ internal sealed class BrowserHost : IAsyncDisposable
 
     public IBrowser Browser { get; }
 
-    public static async Task<BrowserHost> LaunchAsync(BrowserConfig config, bool headless, CancellationToken ct)
+    /// <param name="owner">Tag on the browser's command line (see <see cref="BrowserReaper"/>).</param>
+    public static async Task<BrowserHost> LaunchAsync(BrowserConfig config, bool headless, string owner, CancellationToken ct)
     {
         XvfbDisplay? display = null;
-        var options = new BrowserTypeLaunchOptions { Headless = headless, Args = Args, Timeout = 60_000 };
+        var options = new BrowserTypeLaunchOptions { Headless = headless, Args = [.. Args, BrowserReaper.Flag + owner], Timeout = 60_000 };
         if (!headless && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")))
         {
             display = await XvfbDisplay.StartAsync(ct);

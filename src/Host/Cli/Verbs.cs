@@ -113,3 +113,19 @@ internal sealed class DemoOptions
     [Option("days", Default = 7, HelpText = "Days to download, ending today.")]
     public int Days { get; set; } = 7;
 }
+
+[Verb("schedule", HelpText = "The unattended schedule: print, install or remove the cron lines or systemd timer.")]
+internal sealed class ScheduleOptions
+{
+    [Value(0, MetaName = "action", Required = true, HelpText = "print | install | remove")]
+    public string Action { get; set; } = "";
+
+    [Option("cron", HelpText = "A block in the user's crontab (the default).")]
+    public bool Cron { get; set; }
+
+    [Option("systemd", HelpText = "A systemd service and timer (times in Asia/Kolkata).")]
+    public bool Systemd { get; set; }
+}
+
+[Verb("housekeep", HelpText = "Remove (or archive) kept and failed downloads and logs older than housekeeping.keepDays.")]
+internal sealed class HousekeepOptions;

@@ -20,6 +20,7 @@ internal static class DownloadCommand
         var plan = new DownloadPlan(stores, from, to, headless, options.KeepFiles, options.Parallel);
         var outcomes = await new DownloadService(host, host.Config, connectionString).RunAsync(plan, ct);
         RunReport.Print(outcomes, options.Json, withWindow: true);
+        await new Alerts.AlertService(host.Config, connectionString, host.InvocationId).NotifyAsync(outcomes, ct);
         return outcomes.All(o => o.IsOk) ? 0 : 1;
     }
 

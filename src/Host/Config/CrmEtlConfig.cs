@@ -19,6 +19,14 @@ internal sealed class CrmEtlConfig
 
     public DownloadConfig Download { get; set; } = new();
 
+    public FreshnessConfig Freshness { get; set; } = new();
+
+    public AlertsConfig Alerts { get; set; } = new();
+
+    public ScheduleConfig Schedule { get; set; } = new();
+
+    public HousekeepingConfig Housekeeping { get; set; } = new();
+
     /// <summary>The folder relative paths (profiles, downloads) are resolved against.</summary>
     public string BaseDirectory { get; set; } = Environment.CurrentDirectory;
 
@@ -93,8 +101,11 @@ internal sealed class TimeoutConfig
 
     public int LoginMinutes { get; set; } = 10;
 
-    /// <summary>A store's whole download and ingestion; past it the store is recorded as timeout.</summary>
-    public int StoreMinutes { get; set; } = 5;
+    /// <summary>A store's whole download and ingestion; past it its browser is ended and the store recorded as timeout.</summary>
+    public double StoreMinutes { get; set; } = 5;
+
+    /// <summary>A whole download run; stores not finished by then are recorded as timeout.</summary>
+    public double RunMinutes { get; set; } = 30;
 }
 
 internal sealed class DownloadConfig
@@ -115,4 +126,51 @@ internal sealed class DownloadConfig
     public int Attempts { get; set; } = 3;
 
     public double RetryBackoffSeconds { get; set; } = 2;
+}
+
+internal sealed class FreshnessConfig
+{
+    /// <summary>A store with no successful window for longer than this is STALE (the overnight gap is 14 h).</summary>
+    public double StaleHours { get; set; } = 18;
+}
+
+internal sealed class AlertsConfig
+{
+    /// <summary>POSTed a JSON alert; a token, if needed, comes from CRMETL_ALERT_WEBHOOK_TOKEN (sent as Bearer).</summary>
+    public string? WebhookUrl { get; set; }
+
+    public SmtpConfig Smtp { get; set; } = new();
+
+    /// <summary>portal_unavailable is alerted only when it happens this many runs in a row.</summary>
+    public int UnavailableRepeats { get; set; } = 2;
+}
+
+internal sealed class SmtpConfig
+{
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    public bool EnableSsl { get; set; } = true;
+
+    public string? User { get; set; }
+
+    public string From { get; set; } = "crm-etl@localhost";
+
+    public List<string> To { get; set; } = [];
+}
+
+internal sealed class ScheduleConfig
+{
+    /// <summary>Times of day, in IST, of the scheduled download runs.</summary>
+    public List<string> Times { get; set; } = ["11:00", "14:00", "17:00", "21:00"];
+}
+
+internal sealed class HousekeepingConfig
+{
+    /// <summary>Kept and failed downloads and logs older than this are removed (or archived).</summary>
+    public int KeepDays { get; set; } = 30;
+
+    /// <summary>When set, old files are moved here instead of deleted.</summary>
+    public string? ArchiveFolder { get; set; }
 }

@@ -21,14 +21,16 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
     {
         if (plan.Stores.Count == 0) return [];
         Directory.CreateDirectory(config.Download.Folder!);
-        await using var browser = await BrowserHost.LaunchAsync(config.Browser, plan.Headless, ct);
+        if (BrowserReaper.KillOrphans() is > 0 and var orphans) Log.Warn("host", "watchdog.orphans", $"ended {orphans} browser processes left by a dead run");
+        using var runLimit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        runLimit.CancelAfter(TimeSpan.FromMinutes(config.Timeouts.RunMinutes));
         using var gate = new SemaphoreSlim(Math.Max(1, plan.Parallel));
         var runs = plan.Stores.Select(async store =>
         {
             await gate.WaitAsync(ct);
             try
             {
-                return await StoreAsync(browser, store, plan, ct);
+                return await StoreAsync(store, plan, runLimit, ct);
             }
             finally
             {
@@ -38,26 +40,47 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         return (await Task.WhenAll(runs)).SelectMany(r => r).ToList();
     }
 
-    private async Task<List<IngestOutcome>> StoreAsync(BrowserHost browser, StoreConfig storeConfig, DownloadPlan plan, CancellationToken ct)
+    // One store: its lock, its own browser (so the watchdog can end it alone), its windows one by one.
+    private async Task<List<IngestOutcome>> StoreAsync(StoreConfig storeConfig, DownloadPlan plan, CancellationTokenSource runLimit, CancellationToken ct)
     {
         var store = storeConfig.ToStore();
         var scope = $"{store.Crm}/{store.Id}";
         var plugin = host.Plugins.Get(store.Crm);
         var outcomes = new List<IngestOutcome>();
         var windows = await WindowsAsync(store, plan, ct);
+
+        await using var storeLock = await StoreLock.TryAcquireAsync(connectionString, store.Crm, store.Id, ct);
+        if (storeLock is null)
+        {
+            var (from, to) = (windows[0].From, windows[^1].To);
+            const string busy = "skipped: another run is downloading this store (running elsewhere)";
+            Log.Warn(scope, "download.skipped", busy);
+            await RecordNotDownloadedAsync(plugin, store, from, to, "skipped", "running_elsewhere", busy);
+            return [new IngestOutcome(store.Crm, store.Id, CanonicalName(plugin, store, from, to), null, IngestOutcome.Skipped, Error: busy)
+                { From = from, To = to, FailureKind = "running_elsewhere" }];
+        }
         Log.Info(scope, "download.start", string.Join(", ", windows.Select(w => $"{w.From:yyyy-MM-dd}..{w.To:yyyy-MM-dd}")));
 
-        using var storeLimit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var storeLimit = CancellationTokenSource.CreateLinkedTokenSource(runLimit.Token);
         storeLimit.CancelAfter(TimeSpan.FromMinutes(config.Timeouts.StoreMinutes));
+        var owner = BrowserReaper.Owner(store.Crm, store.Id);
+        // The watchdog: when the limit passes, the store's browser and all its processes are ended at once,
+        // whatever the flow is waiting for.
+        await using var watchdog = storeLimit.Token.Register(() =>
+        {
+            if (ct.IsCancellationRequested) return;
+            Log.Error(scope, "watchdog.timeout", $"time limit passed; ended {BrowserReaper.Kill(owner)} browser processes");
+        });
         var profile = config.ProfilePath(storeConfig);
-        IBrowserContext? context = null;
+        BrowserHost? browser = null;
         try
         {
             if (plugin.Plugin.Portal is not { } portal)
                 throw new PortalException(PortalFailure.Changed, "plugin", $"the {plugin.Info.DisplayName} plugin has no portal flow");
             if (!File.Exists(profile))
                 throw new PortalException(PortalFailure.SessionExpired, "open session", $"no saved session at {profile}");
-            context = await browser.NewContextAsync(profile);
+            browser = await BrowserHost.LaunchAsync(config.Browser, plan.Headless, owner, storeLimit.Token);
+            var context = await browser.NewContextAsync(profile);
             var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, storeConfig.ExportMode),
                 config.UrlsFor(store.Crm), Timeouts(), message => Log.Info(scope, "portal", message));
 
@@ -65,7 +88,9 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             {
                 var target = Path.Combine(config.Download.Folder!, CanonicalName(plugin, store, from, to));
                 await DownloadWithRetriesAsync(portal, session, from, to, target, scope, storeLimit.Token);
-                outcomes.Add(await IngestAsync(plugin, store, target, from, to, plan.KeepFiles, storeLimit.Token));
+                var outcome = await IngestAsync(plugin, store, target, from, to, plan.KeepFiles, storeLimit.Token);
+                storeLimit.Token.ThrowIfCancellationRequested(); // an ingestion cut short by the watchdog is a timeout
+                outcomes.Add(outcome);
             }
             await ProfileStore.SaveAsync(context, profile, ct); // the portal may have refreshed its cookies
         }
@@ -76,20 +101,42 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
                 ? $"{failure.Message}; a person must log in again: ./crm-etl bootstrap --crm {store.Crm} --store {store.Id}"
                 : failure.Message;
             Log.Error(scope, "download." + failure.Kind, message);
-            await using (var conn = new NpgsqlConnection(connectionString))
-            {
-                await conn.OpenAsync(CancellationToken.None);
-                await RunRecorder.NotDownloadedAsync(conn, host.InvocationId, store, CanonicalName(plugin, store, from, to),
-                    from, to, "failed", failure.Kind, message, CancellationToken.None);
-            }
+            await RecordNotDownloadedAsync(plugin, store, from, to, "failed", failure.Kind, message);
             outcomes.Add(new IngestOutcome(store.Crm, store.Id, CanonicalName(plugin, store, from, to), null, failure.Kind, Error: message)
                 { From = from, To = to, FailureKind = failure.Kind });
         }
         finally
         {
-            if (context is not null) await context.CloseAsync();
+            if (browser is not null)
+            {
+                try
+                {
+                    await browser.DisposeAsync();
+                }
+                catch (Exception e) when (e is PlaywrightException or TimeoutException or IOException)
+                {
+                    Log.Debug(scope, "browser.closed", e.Message); // ended by the watchdog
+                }
+            }
+            BrowserReaper.Kill(owner);
         }
         return outcomes;
+    }
+
+    // Never throws: when the database itself is what failed, the log is the record.
+    private async Task RecordNotDownloadedAsync(LoadedPlugin plugin, Store store, DateOnly from, DateOnly to, string status, string kind, string message)
+    {
+        try
+        {
+            await using var conn = new NpgsqlConnection(connectionString);
+            await conn.OpenAsync(CancellationToken.None);
+            await RunRecorder.NotDownloadedAsync(conn, host.InvocationId, store, CanonicalName(plugin, store, from, to),
+                from, to, status, kind, message, CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            Log.Error($"{store.Crm}/{store.Id}", "ledger.unavailable", $"could not record '{status}' in download_ledger: {e.Message}");
+        }
     }
 
     private async Task DownloadWithRetriesAsync(IPortal portal, PortalSession session, DateOnly from, DateOnly to, string target, string scope, CancellationToken ct)
@@ -156,10 +203,11 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
     private static (string Kind, string Message)? Classify(Exception e, CancellationTokenSource storeLimit, CancellationToken run) => e switch
     {
         PortalException p => (p.KindName, p.Message),
-        OperationCanceledException when storeLimit.IsCancellationRequested && !run.IsCancellationRequested =>
-            ("timeout", "the store's time limit passed before its download finished"),
+        _ when storeLimit.IsCancellationRequested && !run.IsCancellationRequested =>
+            ("timeout", "the time limit passed before the store finished; its browser was ended and its batch rolled back"),
         OperationCanceledException => null,
         TimeoutException or PlaywrightException => ("portal_unavailable", e.Message.Split('\n')[0]),
+        NpgsqlException => ("failed", $"the database is unavailable ({e.Message}); the downloaded file is kept for the next run"),
         _ => ("failed", $"{e.GetType().Name}: {e.Message}"),
     };
 }

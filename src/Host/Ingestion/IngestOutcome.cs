@@ -17,6 +17,7 @@ internal sealed record IngestOutcome(
     public const string Duplicate = "duplicate";
     public const string NoData = "no_data";
     public const string Failed = "failed";
+    public const string Skipped = "skipped";
 
     public long? RunId { get; init; }
 
@@ -29,8 +30,8 @@ internal sealed record IngestOutcome(
     /// <summary>For downloads: session_expired, blocked, portal_unavailable, portal_changed, timeout, or ingest_failed.</summary>
     public string? FailureKind { get; init; }
 
-    /// <summary>Succeeded, a duplicate, or no data: nothing for anyone to do.</summary>
-    public bool IsOk => Status is Succeeded or Duplicate or NoData;
+    /// <summary>Succeeded, a duplicate, no data, or left to a run already busy with it: nothing for anyone to do.</summary>
+    public bool IsOk => Status is Succeeded or Duplicate or NoData or Skipped;
 
     public bool IsFailure => !IsOk;
 }

@@ -142,6 +142,48 @@ internal static class RunRecorder
         };
     }
 
+    /// <summary>
+    /// Runs left 'running' by a process that is gone (killed, crashed, power cut) become 'abandoned': on this host
+    /// when their pid no longer runs crm-etl, elsewhere when they are older than <paramref name="staleAfter"/>.
+    /// Their transactions were rolled back by PostgreSQL; the next run covers their window again.
+    /// </summary>
+    public static async Task<int> MarkAbandonedAsync(NpgsqlConnection conn, TimeSpan staleAfter, CancellationToken ct)
+    {
+        var dead = new List<long>();
+        await using (var cmd = Command(conn, null, "select run_id, host, pid, started_at < now() - $1 from ingest_audit where status = 'running'", [staleAfter]))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var sameHost = reader.GetString(1) == Environment.MachineName;
+                var pid = reader.IsDBNull(2) ? 0 : reader.GetInt32(2);
+                if (sameHost ? !IsCrmEtl(pid) : reader.GetBoolean(3)) dead.Add(reader.GetInt64(0));
+            }
+        }
+        if (dead.Count == 0) return 0;
+        await using var update = Command(conn, null, """
+            update ingest_audit
+               set status = 'abandoned', finished_at = now(),
+                   error_message = 'abandoned: the process that ran it (pid ' || coalesce(pid::text, '?') || ' on ' || coalesce(host, '?') ||
+                                   ') stopped before finishing; nothing of it was kept'
+             where run_id = any($1) and status = 'running'
+            """, [dead.ToArray()]);
+        return await update.ExecuteNonQueryAsync(ct);
+    }
+
+    private static bool IsCrmEtl(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("crm-etl", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, object?[] values)
     {
         var cmd = new NpgsqlCommand(sql, conn, tx);

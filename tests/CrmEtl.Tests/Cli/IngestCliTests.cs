@@ -98,12 +98,16 @@ public sealed class IngestCliTests(DatabaseFixture db) : IClassFixture<DatabaseF
 
         var result = await _host.RunAsync("status", "--json");
 
-        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(1, result.ExitCode); // three stores never ran: stale
         var stores = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("stores").EnumerateArray().ToList();
         Assert.Equal(4, stores.Count);
         var sl = stores.Single(s => s.GetProperty("store").GetString() == "sushantlok1");
         Assert.Equal("2025-10-03", sl.GetProperty("last_success_to").GetString());
         Assert.Equal("succeeded", sl.GetProperty("last_run_status").GetString());
         Assert.Equal(6, sl.GetProperty("orders").GetInt64());
+        Assert.False(sl.GetProperty("stale").GetBoolean());
+        Assert.True(sl.GetProperty("hours_since_success").GetDouble() < 1);
+        Assert.True(stores.Single(s => s.GetProperty("store").GetString() == "a817").GetProperty("stale").GetBoolean());
+        Assert.Equal(30, stores.Single(s => s.GetProperty("store").GetString() == "a817").GetProperty("uncovered_days").GetArrayLength());
     }
 }

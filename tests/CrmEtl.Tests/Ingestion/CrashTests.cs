@@ -50,5 +50,8 @@ public sealed class CrashTests(DatabaseFixture db) : IClassFixture<DatabaseFixtu
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
         Assert.Equal(60_000, run.GetProperty("inserted").GetInt64());
         Assert.Equal(orders.Sum(o => o.Net), await Db.ScalarAsync<decimal>(db.ConnectionString, "select sum(net_amount) from orders"));
+        var killed = (await Db.RowsAsync(db.ConnectionString, "select status, error_message from ingest_audit order by run_id limit 1")).Single();
+        Assert.Equal("abandoned", killed[0]);
+        Assert.Contains("stopped before finishing", (string)killed[1]!);
     }
 }
