@@ -1,16 +1,29 @@
+using System.Diagnostics;
 using CrmEtl.Fixtures;
 
-// crm-etl-bench samples <dir>   writes the sample reports the README ingests (spec format, quirks included).
-if (args is ["samples", var dir])
+// crm-etl-bench samples <dir>          the sample reports the README ingests
+// crm-etl-bench generate <rows> <file>  a TumbleDry Order Report of <rows> orders (spec format, quirks, footer)
+switch (args)
 {
-    Directory.CreateDirectory(dir);
-    var day = new DateOnly(2025, 11, 12);
-    TdOrderReport.Build(TdOrderReport.Orders("a668", day), new TdReportOptions { MoneyAsText = true, BlankOrderNoRow = true })
-        .Write(Path.Combine(dir, "TD_OrderReport_UttamNagar_2025-11-12_to_2025-11-12.xlsx"));
-    UcGstReport.Build(UcGstReport.Invoices("UC567", day), new UcReportOptions { InvoiceDateAsText = true })
-        .Write(Path.Combine(dir, "UC_GST_Sector56_2025-11-12_to_2025-11-12.xlsx"));
-    Console.WriteLine($"samples written to {dir}");
-    return 0;
+    case ["samples", var dir]:
+        Directory.CreateDirectory(dir);
+        var day = new DateOnly(2025, 11, 12);
+        TdOrderReport.Build(TdOrderReport.Orders("a668", day), new TdReportOptions { MoneyAsText = true, BlankOrderNoRow = true })
+            .Write(Path.Combine(dir, "TD_OrderReport_UttamNagar_2025-11-12_to_2025-11-12.xlsx"));
+        UcGstReport.Build(UcGstReport.Invoices("UC567", day), new UcReportOptions { InvoiceDateAsText = true })
+            .Write(Path.Combine(dir, "UC_GST_Sector56_2025-11-12_to_2025-11-12.xlsx"));
+        Console.WriteLine($"samples written to {dir}");
+        return 0;
+    case ["generate", var rows, var file]:
+        var clock = Stopwatch.StartNew();
+        BenchReports.WriteTd(int.Parse(rows), file, changedShare: 0);
+        Console.WriteLine($"{rows} rows → {file} ({new FileInfo(file).Length / 1e6:0.0} MB) in {clock.Elapsed.TotalSeconds:0.0} s");
+        return 0;
+    case ["parse", var file]:
+        foreach (var (stage, seconds, rows) in ParseStages.Run(file))
+            Console.WriteLine($"{stage,-28} {seconds,7:0.000} s  {rows / seconds,10:N0} rows/s");
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: crm-etl-bench samples <dir> | generate <rows> <file>");
+        return 2;
 }
-Console.Error.WriteLine("usage: crm-etl-bench samples <dir>");
-return 2;

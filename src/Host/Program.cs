@@ -7,6 +7,7 @@ using CrmEtl.Host.Logging;
 // Exit codes: 0 all runs succeeded / duplicate / no data; 1 a run failed; 2 the command line was wrong.
 var paths = CrmEtlPaths.FromEnvironment();
 Log.Configure(paths.Logs);
+Log.Debug("host", "host.start", $"crm-etl {string.Join(' ', args.Take(1))} pid {Environment.ProcessId}");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 

@@ -53,7 +53,8 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
                         request.Store, md5, batchId.Value, ct);
                     reader.Complete();
                 }
-                Log.Debug(scope, "ingest.staged", $"{staged} rows parsed and copied in {(DateTime.UtcNow - started).TotalSeconds:0.00} s");
+                var copied = DateTime.UtcNow;
+                Log.Debug(scope, "ingest.timing", $"parse+copy {(copied - started).TotalSeconds:0.000} s ({staged} rows)");
 
                 if (staged == 0)
                 {
@@ -62,7 +63,9 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
                 else
                 {
                     step = "transform";
+                    var transformStarted = DateTime.UtcNow;
                     var counts = await transforms.RunAsync(conn, tx, request.Plugin, batchId.Value, ct);
+                    Log.Debug(scope, "ingest.timing", $"transforms {(DateTime.UtcNow - transformStarted).TotalSeconds:0.000} s");
                     var (from, to) = await RunRecorder.IncomingWindowAsync(conn, tx, ct);
                     outcome = new IngestOutcome(crm, request.Store.Id, request.FilePath, md5, IngestOutcome.Succeeded,
                         staged, counts.Inserted, counts.Updated, counts.Unchanged) { From = from, To = to };
@@ -76,6 +79,7 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
             if (request.DryRun) await tx.RollbackAsync(ct);
             else await tx.CommitAsync(ct);
 
+            Log.Debug(scope, "ingest.timing", $"total {(DateTime.UtcNow - started).TotalSeconds:0.000} s, peak RSS {PeakRssMegabytes()} MB");
             Log.Info(scope, "ingest." + outcome.Status,
                 $"{fileName}: {outcome.RowsStaged} rows staged, {outcome.Inserted} inserted, {outcome.Updated} updated, " +
                 $"{outcome.Unchanged} unchanged ({(DateTime.UtcNow - started).TotalSeconds:0.00} s){(request.DryRun ? " - dry run, rolled back" : "")}");
@@ -90,6 +94,13 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
             if (!request.DryRun) await RecordFailureAsync(request, failed, scope);
             return failed;
         }
+    }
+
+    /// <summary>The process's peak resident set (VmHWM), for the benchmark.</summary>
+    internal static long PeakRssMegabytes()
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:")) : null;
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
     }
 
     // On a fresh connection: the one that failed may be broken, and its transaction is gone.
