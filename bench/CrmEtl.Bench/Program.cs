@@ -23,7 +23,26 @@ switch (args)
         foreach (var (stage, seconds, rows) in ParseStages.Run(file))
             Console.WriteLine($"{stage,-28} {seconds,7:0.000} s  {rows / seconds,10:N0} rows/s");
         return 0;
+    case ["run", ..]:
+        var sizes = Option(args, "--sizes", "10000,100000,1000000").Split(',').Select(int.Parse).ToList();
+        var portalRuns = int.Parse(Option(args, "--portal-runs", "5"));
+        var root = Root();
+        return await new BenchRunner(root, sizes, portalRuns, Path.GetFullPath(Option(args, "--out", Path.Combine(root, "bench", "results.md")))).RunAsync();
     default:
-        Console.Error.WriteLine("usage: crm-etl-bench samples <dir> | generate <rows> <file>");
+        Console.Error.WriteLine("usage: crm-etl-bench run [--sizes 10000,100000,1000000] [--portal-runs 5] [--out bench/results.md]\n" +
+                                "       crm-etl-bench samples <dir> | generate <rows> <file> | parse <file>");
         return 2;
+}
+
+static string Option(string[] args, string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static string Root()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "CrmEtl.sln"))) return dir.FullName;
+    throw new InvalidOperationException("cannot find CrmEtl.sln");
 }

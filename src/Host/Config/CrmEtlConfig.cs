@@ -43,6 +43,8 @@ internal sealed class CrmEtlConfig
         var config = builder.Build().Get<CrmEtlConfig>() ?? new CrmEtlConfig();
         config.BaseDirectory = file is null ? Environment.CurrentDirectory : Path.GetDirectoryName(file)!;
         config.Download.Folder ??= Path.Combine(paths.Home, "downloads");
+        if (config.Download.Folder.Length == 0) config.Download.Folder = Path.Combine(paths.Home, "downloads");
+        if (config.Schedule.Times.Count == 0) config.Schedule.Times = [.. ScheduleConfig.DefaultTimes];
         return config;
     }
 
@@ -162,8 +164,11 @@ internal sealed class SmtpConfig
 
 internal sealed class ScheduleConfig
 {
-    /// <summary>Times of day, in IST, of the scheduled download runs.</summary>
-    public List<string> Times { get; set; } = ["11:00", "14:00", "17:00", "21:00"];
+    public static readonly IReadOnlyList<string> DefaultTimes = ["11:00", "14:00", "17:00", "21:00"];
+
+    /// <summary>Times of day, in IST, of the scheduled download runs; default 11:00, 14:00, 17:00, 21:00.</summary>
+    /// <remarks>Empty here and defaulted after binding: the binder appends a file's list to an initialised one.</remarks>
+    public List<string> Times { get; set; } = [];
 }
 
 internal sealed class HousekeepingConfig

@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CrmEtl.Host.Database;
+using Npgsql;
+
+/// <summary>
+/// The benchmark: for each size, a generated TumbleDry Order Report ingested by the real CLI into a fresh
+/// database (stages from the host's own timing lines), the same file again, 1% changed, and the reference
+/// (psql \copy of the same rows as CSV plus the same transform SQL); then the sandbox portals end to end,
+/// and host start-up. Writes a markdown table.
+/// </summary>
+internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes, int portalRuns, string output)
+{
+    private readonly string _host = Path.Combine(root, "artifacts", "host", "crm-etl");
+    private readonly string _home = Path.Combine(root, "artifacts", "bench-home");
+    private readonly string _files = Path.Combine(root, "artifacts", "bench-files");
+    private readonly StringBuilder _report = new();
+    private EmbeddedCluster _cluster = null!;
+
+    public async Task<int> RunAsync()
+    {
+        Directory.CreateDirectory(_files);
+        _cluster = new EmbeddedCluster(_home);
+        await _cluster.EnsureRunningAsync(default);
+        _report.AppendLine("# CrmEtl benchmark results").AppendLine();
+        _report.AppendLine(await MachineAsync()).AppendLine();
+        _report.AppendLine("## Report file → orders (TumbleDry Order Report, 42 columns, text amounts and dates, Total + footer rows)").AppendLine();
+        _report.AppendLine("| rows | file MB | xlsx reader only s | typed parse s | parse+COPY s | transforms+merge s | total s | rows/s | peak RSS MB | same file again s (wall) | 1% changed: total s (updated) | psql \\copy s | psql merge s | psql total s |");
+        _report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var rows in sizes) await SizeAsync(rows);
+        _report.AppendLine();
+        if (portalRuns > 0) await PortalsAsync();
+        await StartupAsync();
+        await File.WriteAllTextAsync(output, _report.ToString());
+        Console.WriteLine(_report);
+        Console.WriteLine($"written to {output}");
+        return 0;
+    }
+
+    private async Task SizeAsync(int rows)
+    {
+        var file = await FileAsync(rows, 0);
+        var changed = await FileAsync(rows, 0.01);
+        var parse = ParseStages.Run(file).ToList();
+        var db = await FreshDatabaseAsync($"bench_{rows}");
+
+        var first = await IngestAsync(db, file);
+        var again = await IngestAsync(db, file);
+        var rechanged = await IngestAsync(db, changed);
+        var reference = await ReferenceAsync(db, rows);
+
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"| {rows:N0} | {new FileInfo(file).Length / 1e6:0.0} | {parse[0].Seconds:0.00} | {parse[1].Seconds:0.00} | {first.ParseCopy:0.00} | {first.Transforms:0.00} | " +
+            $"{first.Total:0.00} | {rows / first.Total:N0} | {first.PeakRss} | {again.Wall:0.00} | {rechanged.Total:0.00} ({rechanged.Updated:N0}) | " +
+            $"{reference.Copy:0.00} | {reference.Merge:0.00} | {reference.Copy + reference.Merge:0.00} |");
+        _report.AppendLine(line);
+        Console.WriteLine(line);
+    }
+
+    private async Task<string> FileAsync(int rows, double changed)
+    {
+        var path = Path.Combine(_files, changed > 0 ? $"td-{rows}-changed.xlsx" : $"td-{rows}.xlsx");
+        if (!File.Exists(path))
+        {
+            var clock = Stopwatch.StartNew();
+            BenchReports.WriteTd(rows, path + ".part", changed);
+            File.Move(path + ".part", path);
+            Console.WriteLine($"generated {path} in {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+        return await Task.FromResult(path);
+    }
+
+    private sealed record Ingest(double Wall, double ParseCopy, double Transforms, double Total, long PeakRss, long Updated);
+
+    private async Task<Ingest> IngestAsync(string db, string file)
+    {
+        var (wall, stdout, stderr) = await RunHostAsync(db, "ingest", "--crm", "td", "--store", "a668", "--file", file, "--json");
+        var run = JsonDocument.Parse(stdout).RootElement.GetProperty("runs")[0];
+        if (run.GetProperty("status").GetString() is "failed") throw new InvalidOperationException(run.GetProperty("error").GetString());
+        return new Ingest(wall,
+            Seconds(stderr, ParseCopyLine()), Seconds(stderr, TransformsLine()), Seconds(stderr, TotalLine()),
+            PeakRssLine().Match(stderr) is { Success: true } m ? long.Parse(m.Groups[1].Value) : 0,
+            run.GetProperty("updated").GetInt64());
+    }
+
+    // The same rows the CLI staged, exported as CSV, loaded by psql \copy into a fresh database, then the same SQL.
+    private async Task<(double Copy, double Merge)> ReferenceAsync(string benchDb, int rows)
+    {
+        var csv = Path.Combine(_files, $"td-{rows}.csv");
+        var columns = await ColumnsAsync(benchDb);
+        await PsqlAsync(benchDb, $"\\copy (select {columns} from stg_td_order_report where load_batch_id = (select min(load_batch_id) from stg_td_order_report)) to '{csv}' csv");
+        var db = await FreshDatabaseAsync($"reference_{rows}");
+        await RunHostAsync(db, "migrate");
+        var copy = await PsqlAsync(db, $"\\copy stg_td_order_report ({columns}) from '{csv}' csv");
+        var sql = Path.Combine(root, "sql", "transforms");
+        var merge = await PsqlAsync(db,
+            $"begin; select set_config('crmetl.load_batch_id', (select min(load_batch_id) from stg_td_order_report)::text, true);\n" +
+            $"\\i {Path.Combine(sql, "td", "010_normalise_orders.sql")}\n\\i {Path.Combine(sql, "orders", "900_merge_orders.sql")}\ncommit;");
+        File.Delete(csv);
+        return (copy, merge);
+    }
+
+    private async Task PortalsAsync()
+    {
+        var db = await FreshDatabaseAsync("bench_portals");
+        var sandbox = Path.Combine(root, "artifacts", "sandbox", "crm-etl-sandbox");
+        using var process = Process.Start(new ProcessStartInfo(sandbox) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false })!;
+        var ready = JsonDocument.Parse((await process.StandardOutput.ReadLineAsync())!).RootElement;
+        var config = Path.Combine(_home, "bench-config.json");
+        var profiles = Path.Combine(_home, "bench-profiles");
+        var template = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "crm-etl.json"))).RootElement;
+        var stores = template.GetProperty("stores").EnumerateArray().Select(s => new Dictionary<string, object?>
+        {
+            ["crm"] = s.GetProperty("crm").GetString(), ["id"] = s.GetProperty("id").GetString(), ["code"] = s.GetProperty("code").GetString(),
+            ["name"] = s.GetProperty("name").GetString(), ["costCenter"] = s.GetProperty("costCenter").GetString(),
+            ["exportMode"] = s.TryGetProperty("exportMode", out var m) ? m.GetString() : null,
+            ["profile"] = Path.Combine(profiles, $"{s.GetProperty("crm").GetString()}_{s.GetProperty("id").GetString()}.json"),
+        }).ToList();
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            stores,
+            crms = new Dictionary<string, object>
+            {
+                ["td"] = new { urls = new { subs = ready.GetProperty("td_subs").GetString(), reports = ready.GetProperty("td_reports").GetString() } },
+                ["uc"] = new { urls = new { store = ready.GetProperty("uc_store").GetString() } },
+            },
+        }));
+        var env = new Dictionary<string, string> { ["CRMETL_CONFIG"] = config };
+        foreach (var account in ready.GetProperty("accounts").EnumerateArray())
+        {
+            var login = new Dictionary<string, string>(env)
+            {
+                ["CRMETL_BOOTSTRAP_USER"] = account.GetProperty("user").GetString()!,
+                ["CRMETL_BOOTSTRAP_PASSWORD"] = account.GetProperty("password").GetString()!,
+                ["CRMETL_BOOTSTRAP_OTP"] = ready.GetProperty("otp").GetString()!,
+            };
+            await RunHostAsync(db, login, "bootstrap", "--crm", account.GetProperty("crm").GetString()!, "--store", account.GetProperty("store").GetString()!, "--headless");
+        }
+        var one = new List<double>();
+        var four = new List<double>();
+        for (var i = 0; i < portalRuns; i++)
+        {
+            one.Add((await RunHostAsync(db, env, "download", "--crm", "td", "--store", "a668", "--from", "today", "--to", "today")).Wall);
+            four.Add((await RunHostAsync(db, env, "download", "--from", "today", "--to", "today")).Wall);
+        }
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        _report.AppendLine($"## Portals end to end (sandbox, download + ingest of today, median of {portalRuns})").AppendLine();
+        _report.AppendLine("| what | median s | runs s |").AppendLine("|---|---:|---|");
+        _report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| one store (td/a668) | {Median(one):0.00} | {string.Join(", ", one.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} |"));
+        _report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| all four stores | {Median(four):0.00} | {string.Join(", ", four.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} |"));
+        _report.AppendLine();
+    }
+
+    // From process start to the host's first log line (host.start), median of 7.
+    private async Task StartupAsync()
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 7; i++)
+        {
+            var psi = new ProcessStartInfo(_host, ["plugins"]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            psi.Environment["CRMETL_LOG_LEVEL"] = "Debug";
+            psi.Environment["CRMETL_HOME"] = _home;
+            var clock = Stopwatch.StartNew();
+            using var process = Process.Start(psi)!;
+            await process.StandardError.ReadLineAsync();
+            times.Add(clock.Elapsed.TotalSeconds);
+            await process.WaitForExitAsync();
+        }
+        _report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Host start-up to its first log line: median {Median(times):0.000} s of 7."));
+    }
+
+    private async Task<(double Wall, string Stdout, string Stderr)> RunHostAsync(string db, params string[] args) =>
+        await RunHostAsync(db, new Dictionary<string, string>(), args);
+
+    private async Task<(double Wall, string Stdout, string Stderr)> RunHostAsync(string db, Dictionary<string, string> env, params string[] args)
+    {
+        var psi = new ProcessStartInfo(_host, args) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.Environment["CRMETL_DATABASE"] = _cluster.ConnectionString(db);
+        psi.Environment["CRMETL_HOME"] = _home;
+        psi.Environment["CRMETL_LOG_LEVEL"] = "Debug";
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var wall = clock.Elapsed.TotalSeconds;
+        if (process.ExitCode != 0 && args[0] != "ingest")
+            throw new InvalidOperationException($"crm-etl {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
+        return (wall, await stdout, await stderr);
+    }
+
+    private async Task<double> PsqlAsync(string db, string script)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_cluster.ConnectionString(db));
+        var psi = new ProcessStartInfo("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", builder.Host!, "-p", builder.Port.ToString(), "-U", builder.Username!, "-d", db])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.Environment["PGPASSWORD"] = builder.Password;
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(psi)!;
+        await process.StandardInput.WriteLineAsync(script);
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"psql failed: {await stderr}");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private async Task<string> ColumnsAsync(string db)
+    {
+        await using var conn = new NpgsqlConnection(_cluster.ConnectionString(db));
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "select string_agg(column_name, ', ' order by ordinal_position) from information_schema.columns where table_name = 'stg_td_order_report'", conn);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private async Task<string> FreshDatabaseAsync(string name)
+    {
+        await using var conn = new NpgsqlConnection(_cluster.ConnectionString("postgres"));
+        await conn.OpenAsync();
+        foreach (var sql in new[] { $"drop database if exists {name} with (force)", $"create database {name}" })
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return name;
+    }
+
+    private async Task<string> MachineAsync()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':')[1].Trim() ?? "?";
+        var memory = long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024 / 1024.0;
+        var os = File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME="))?.Split('=')[1].Trim('"') ?? "?";
+        await using var conn = new NpgsqlConnection(_cluster.ConnectionString("postgres"));
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("show server_version", conn);
+        var pg = await cmd.ExecuteScalarAsync();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Machine: {Environment.ProcessorCount} cores ({cpu}), {memory:0.0} GiB memory, {os}, {RuntimeInformation.FrameworkDescription}, " +
+            $"PostgreSQL {pg} (the embedded cluster: fsync on, synchronous_commit off), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+    }
+
+    private static double Seconds(string log, Regex pattern) =>
+        pattern.Match(log) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    [GeneratedRegex(@"parse\+copy ([\d.]+) s")]
+    private static partial Regex ParseCopyLine();
+
+    [GeneratedRegex(@"transforms ([\d.]+) s")]
+    private static partial Regex TransformsLine();
+
+    [GeneratedRegex(@"total ([\d.]+) s")]
+    private static partial Regex TotalLine();
+
+    [GeneratedRegex(@"peak RSS (\d+) MB")]
+    private static partial Regex PeakRssLine();
+}
