@@ -15,7 +15,9 @@ dotnet test CrmEtl.sln -c Release --no-build --nologo \
     --logger "console;verbosity=normal" --logger "trx;LogFileName=results.trx" --results-directory "$results" || status=$?
 
 # Leave no server behind.
-CRMETL_HOME="$CRMETL_ROOT/artifacts/test-home" "$CRMETL_ROOT/artifacts/host/crm-etl" db stop >/dev/null 2>&1 || true
+for home in test-home bench-home; do
+    CRMETL_HOME="$CRMETL_ROOT/artifacts/$home" "$CRMETL_ROOT/artifacts/host/crm-etl" db stop >/dev/null 2>&1 || true
+done
 
 trx=$(ls "$results"/*.trx 2>/dev/null | head -n 1 || true)
 if [ -n "$trx" ]; then

@@ -41,9 +41,9 @@ public sealed class ReportTable
         return this;
     }
 
-    public void Write(string path)
+    public void Write(string path, bool sharedStrings = false)
     {
-        using var writer = new XlsxWriter(path);
+        using var writer = new XlsxWriter(path, sharedStrings: sharedStrings);
         writer.WriteRow(Headers);
         foreach (var row in Rows) writer.WriteRow(row);
         foreach (var row in Footer) writer.WriteRow(row);

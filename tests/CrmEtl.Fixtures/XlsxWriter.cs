@@ -18,8 +18,12 @@ public sealed class XlsxWriter : IDisposable
     private readonly OpenXmlWriter _writer;
     private uint _row;
 
-    public XlsxWriter(string path, string sheetName = "Sheet1")
+    private readonly Dictionary<string, int>? _shared;
+
+    /// <param name="sharedStrings">Write text to a shared-strings table (as Excel does) instead of inline.</param>
+    public XlsxWriter(string path, string sheetName = "Sheet1", bool sharedStrings = false)
     {
+        _shared = sharedStrings ? new Dictionary<string, int>() : null;
         _document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
         _workbook = _document.AddWorkbookPart();
         _workbook.Workbook = new Workbook(new Sheets());
@@ -42,9 +46,23 @@ public sealed class XlsxWriter : IDisposable
             var cell = new Cell { CellReference = ColumnName(i) + _row };
             switch (cells[i])
             {
+                case string s when _shared is not null:
+                    if (!_shared.TryGetValue(s, out var index)) _shared[s] = index = _shared.Count;
+                    cell.DataType = CellValues.SharedString;
+                    cell.CellValue = new CellValue(index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    break;
                 case string s:
                     cell.DataType = CellValues.InlineString;
                     cell.InlineString = new InlineString(new Text(s) { Space = SpaceProcessingModeValues.Preserve });
+                    break;
+                case bool b:
+                    cell.DataType = CellValues.Boolean;
+                    cell.CellValue = new CellValue(b ? "1" : "0");
+                    break;
+                case OpenXmlElement[] parts:
+                    cell.Append(parts.Select(p => p.CloneNode(true)));
+                    if (parts.OfType<InlineString>().Any()) cell.DataType = CellValues.InlineString;
+                    else if (parts.OfType<CellFormula>().Any()) cell.DataType = CellValues.String;
                     break;
                 case DateTime d:
                     cell.StyleIndex = d.TimeOfDay == TimeSpan.Zero ? DateStyle : DateTimeStyle;
@@ -61,11 +79,21 @@ public sealed class XlsxWriter : IDisposable
         _writer.WriteEndElement();
     }
 
+    /// <summary>Leaves rows out, as Excel does for empty ones.</summary>
+    public void SkipRows(int count) => _row += (uint)count;
+
     public void Dispose()
     {
         _writer.WriteEndElement(); // SheetData
         _writer.WriteEndElement(); // Worksheet
         _writer.Close();
+        if (_shared is not null)
+        {
+            var part = _workbook.AddNewPart<SharedStringTablePart>();
+            part.SharedStringTable = new SharedStringTable(_shared.OrderBy(p => p.Value)
+                .Select(p => new SharedStringItem(new Text(p.Key) { Space = SpaceProcessingModeValues.Preserve })));
+            part.SharedStringTable.Save();
+        }
         _workbook.Workbook.Save();
         _document.Dispose();
     }

@@ -14,12 +14,13 @@ with source as (
           where later.store_code = s.store_code
             and later.booking_id = s.booking_id
             and later.load_batch_id > s.load_batch_id)
-),
-
-latest as (
-    select distinct on (store_code, booking_id) *
-    from source
-    order by store_code, booking_id, source_row_number desc
+      -- the same key twice in one file: the later row wins
+      and not exists (
+          select 1 from stg_uc_gst_report dup
+          where dup.load_batch_id = s.load_batch_id
+            and dup.store_code = s.store_code
+            and dup.booking_id = s.booking_id
+            and dup.source_row_number > s.source_row_number)
 ),
 
 final as (
@@ -64,7 +65,7 @@ final as (
         (to_jsonb(s) - array['s_no', 'source_system', 'store_code', 'cost_center', 'file_md5',
                              'load_batch_id', 'source_row_number', 'extra_columns'])
             || coalesce(s.extra_columns, '{}'::jsonb)    as source_payload
-    from latest s
+    from source s
     join cost_centers cc on cc.crm = 'uc' and cc.store_code = s.store_code
 )
 

@@ -126,6 +126,7 @@ internal sealed class EmbeddedCluster
             max_connections = 60
             shared_buffers = 256MB
             work_mem = 64MB
+            temp_buffers = 256MB
             maintenance_work_mem = 256MB
             max_wal_size = 2GB
             synchronous_commit = off
@@ -138,6 +139,7 @@ internal sealed class EmbeddedCluster
 
     private async Task StartAsync(string bin, CancellationToken ct)
     {
+        await WriteSettingsAsync(ct); // settings may have changed since the cluster was made
         for (var attempt = 1; ; attempt++)
         {
             var (code, output) = await ProcessRunner.RunAsync(Path.Combine(bin, "pg_ctl"),

@@ -6,8 +6,9 @@ using ExcelDataReader;
 namespace CrmEtl.Host.Ingestion;
 
 /// <summary>
-/// Opens the first sheet of an .xlsx, .xls or .csv (ExcelDataReader; rows are streamed, never all in memory).
-/// An HTML page saved where a report was expected (an expired session) is refused by name.
+/// Opens the first sheet of an .xlsx (<see cref="XlsxSheetReader"/>, streamed from the zip), or of an .xls or
+/// .csv (ExcelDataReader); rows are streamed, never all in memory. A workbook whose structure the fast reader
+/// does not know is handed to ExcelDataReader. An HTML page where a report was expected is refused by name.
 /// </summary>
 internal static class SheetOpener
 {
@@ -22,6 +23,17 @@ internal static class SheetOpener
         {
             RefuseHtml(stream, Path.GetFileName(path));
             var csv = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+            if (!csv && IsZip(stream) && Environment.GetEnvironmentVariable("CRMETL_XLSX_READER") != "exceldatareader")
+            {
+                try
+                {
+                    return new XlsxSheetReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
+                }
+                catch (Exception e) when (e is InvalidDataException or System.Xml.XmlException or KeyNotFoundException)
+                {
+                    // not a workbook layout the fast reader knows: ExcelDataReader decides, with its own message
+                }
+            }
             var config = new ExcelReaderConfiguration { FallbackEncoding = Encoding.UTF8, LeaveOpen = false };
             return csv ? ExcelReaderFactory.CreateCsvReader(stream, config) : ExcelReaderFactory.CreateReader(stream, config);
         }
@@ -30,6 +42,14 @@ internal static class SheetOpener
             stream.Dispose();
             throw;
         }
+    }
+
+    private static bool IsZip(FileStream stream)
+    {
+        Span<byte> head = stackalloc byte[4];
+        var read = stream.Read(head);
+        stream.Position = 0;
+        return read == 4 && head[0] == 0x50 && head[1] == 0x4B && head[2] == 3 && head[3] == 4;
     }
 
     private static void RefuseHtml(FileStream stream, string name)

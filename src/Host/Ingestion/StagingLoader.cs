@@ -23,27 +23,70 @@ internal static class StagingLoader
             _ => NpgsqlDbType.Text,
         }).ToArray();
 
-        await using var importer = await conn.BeginBinaryImportAsync(copy, ct);
-        while (reader.Read())
+        // Parsing (CPU in this process) and COPY (the server) overlap: a reader thread fills a bounded queue of
+        // rows that the importer drains. Rows are copied out of the reader's reused buffer. The importer is
+        // driven synchronously: per-value awaits cost more than the writes themselves.
+        using var rows = new System.Collections.Concurrent.BlockingCollection<StagedRow>(boundedCapacity: 4096);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(() =>
         {
-            await importer.StartRowAsync(ct);
-            var values = reader.Values;
-            for (var i = 0; i < types.Length; i++)
+            try
             {
-                if (values[i] is { } value) await importer.WriteAsync(value, types[i], ct);
-                else await importer.WriteNullAsync(ct);
+                while (reader.Read()) rows.Add(new StagedRow([.. reader.Values], reader.RowNumber, reader.ExtraColumnsJson), stop.Token);
             }
-            await importer.WriteAsync(source.SourceSystem, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(store.Code, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(store.CostCenter, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(md5, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(batchId, NpgsqlDbType.Bigint, ct);
-            await importer.WriteAsync(reader.RowNumber, NpgsqlDbType.Bigint, ct);
-            if (reader.ExtraColumnsJson is { } extras) await importer.WriteAsync(extras, NpgsqlDbType.Jsonb, ct);
-            else await importer.WriteNullAsync(ct);
+            finally
+            {
+                rows.CompleteAdding();
+            }
+        }, stop.Token);
+
+        try
+        {
+            return await Task.Run(() =>
+            {
+                using var importer = conn.BeginBinaryImport(copy);
+                foreach (var row in rows.GetConsumingEnumerable(stop.Token))
+                {
+                    importer.StartRow();
+                    for (var i = 0; i < types.Length; i++)
+                    {
+                        switch (row.Values[i])
+                        {
+                            case null: importer.WriteNull(); break;
+                            case string text: importer.Write(text, NpgsqlDbType.Text); break;
+                            case decimal amount: importer.Write(amount, NpgsqlDbType.Numeric); break;
+                            case DateTime time: importer.Write(time, NpgsqlDbType.Timestamp); break;
+                            case var other: importer.Write(other, types[i]); break;
+                        }
+                    }
+                    importer.Write(source.SourceSystem, NpgsqlDbType.Text);
+                    importer.Write(store.Code, NpgsqlDbType.Text);
+                    importer.Write(store.CostCenter, NpgsqlDbType.Text);
+                    importer.Write(md5, NpgsqlDbType.Text);
+                    importer.Write(batchId, NpgsqlDbType.Bigint);
+                    importer.Write(row.Number, NpgsqlDbType.Bigint);
+                    if (row.Extras is { } extras) importer.Write(extras, NpgsqlDbType.Jsonb);
+                    else importer.WriteNull();
+                }
+                producer.GetAwaiter().GetResult(); // a parse error ends the COPY uncompleted: rolled back
+                return (long)importer.Complete();
+            }, ct);
         }
-        return (long)await importer.CompleteAsync(ct);
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                await producer;
+            }
+            catch (Exception)
+            {
+                // reported above, or cancelled because the COPY failed first
+            }
+        }
     }
+
+    private sealed record StagedRow(object?[] Values, long Number, string? Extras);
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

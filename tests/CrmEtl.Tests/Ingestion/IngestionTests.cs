@@ -209,6 +209,23 @@ public sealed class IngestionTests : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task An_order_listed_twice_in_one_file_is_taken_from_its_later_row()
+    {
+        var orders = TdOrderReport.Orders("a817", Files.Day.AddDays(-17), count: 6);
+        var file = Files.Td(_dir, orders, new TdReportOptions { TotalRow = false, Footers = false }, bend: t =>
+        {
+            var again = (object?[])t.Rows[1].Clone();
+            again[14] = 999.99; // Net Amount
+            t.Rows.Add(again);
+        }, name: "twice.xlsx");
+
+        var outcome = await _pipeline.IngestAsync("td", "a817", file);
+
+        Assert.Equal((IngestOutcome.Succeeded, 7L, 6L), (outcome.Status, outcome.RowsStaged, outcome.Inserted));
+        Assert.Equal(999.99m, await Db.ScalarAsync<decimal>(_cs, "select net_amount from orders where source_order_id = $1", orders[1].OrderNo));
+    }
+
+    [Fact]
     public async Task Manual_orders_land_as_MANUAL_with_their_payment_mode()
     {
         var table = new ReportTable(["Order ID", "Invoice No", "Order Date Time", "Customer Name", "Customer Mobile", "Customer Code",

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using CrmEtl.Tests.Support;
+
+namespace CrmEtl.Tests.Cli;
+
+/// <summary>The benchmark runs end to end on a small N (figures are its business, not the tests').</summary>
+public sealed class BenchTests
+{
+    [Fact]
+    public async Task The_benchmark_runs_on_a_small_report_and_writes_its_table()
+    {
+        var output = Path.Combine(Repo.TempDir("bench"), "results.md");
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(Repo.Root, "bench", "CrmEtl.Bench", "bin", "Release", "net10.0", "crm-etl-bench.dll"),
+            "run", "--sizes", "3000", "--portal-runs", "1", "--out", output])
+            { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, await stdout + await stderr);
+        var results = await File.ReadAllTextAsync(output);
+        Assert.Matches(@"\| 3,000 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \| \d+ \| [\d.]+ \| [\d.]+ \(30\) \|", results);
+        Assert.Matches(@"\| all four stores \| [\d.]+ \|", results);
+        Assert.Matches(@"Host start-up to its first log line: median [\d.]+ s", results);
+    }
+}
