@@ -115,16 +115,17 @@ internal sealed class XlsxSheetReader : IDataReader
             case "inlineStr":
                 return inline ?? raw;
             case "s":
-                var index = int.Parse(raw ?? throw new InvalidDataException("a shared-string cell without a value"), CultureInfo.InvariantCulture);
+                if (string.IsNullOrWhiteSpace(raw)) return null;
+                var index = int.Parse(raw, CultureInfo.InvariantCulture);
                 return index < _shared.Length ? _shared[index] : throw new InvalidDataException($"shared string {index} does not exist");
             case "str" or "e":
                 return raw;
             case "b":
                 return raw == "1";
             case "d":
-                return raw is null ? null : DateTime.Parse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+                return string.IsNullOrWhiteSpace(raw) ? null : DateTime.Parse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
             case null or "n":
-                if (raw is null) return null;
+                if (string.IsNullOrWhiteSpace(raw)) return null;
                 var number = double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
                 return style is not null && int.TryParse(style, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
                        && s < _dateStyles.Length && _dateStyles[s] && number is > -657435 and < 2958466

@@ -83,6 +83,7 @@ public sealed class XlsxReaderTests
                     w.WriteRow([new OpenXmlElement[] { new InlineString(new Run(new Text("rich ")), new Run(new Text("text"))) }, "a&b <c>", "ünïcödé ₹"]);
                     w.WriteRow([new OpenXmlElement[] { new CellFormula("CONCAT(\"a\",\"b\")"), new CellValue("ab") }, new DateTime(2025, 11, 3), new DateTime(2025, 11, 3, 23, 59, 0)]);
                     w.WriteRow([]);
+                    w.WriteRow([new OpenXmlElement[] { new CellValue("") }, "after an empty value"]);
                     w.WriteRow(["last"]);
                 }
                 break;
