@@ -142,17 +142,22 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         }
         var one = new List<double>();
         var four = new List<double>();
+        var parallel2 = new List<double>();
+        var parallel4 = new List<double>();
         for (var i = 0; i < portalRuns; i++)
         {
             one.Add((await RunHostAsync(db, env, "download", "--crm", "td", "--store", "a668", "--from", "today", "--to", "today")).Wall);
             four.Add((await RunHostAsync(db, env, "download", "--from", "today", "--to", "today")).Wall);
+            parallel2.Add((await RunHostAsync(db, env, "download", "--from", "today", "--to", "today", "--parallel", "2")).Wall);
+            parallel4.Add((await RunHostAsync(db, env, "download", "--from", "today", "--to", "today", "--parallel", "4")).Wall);
         }
         process.StandardInput.Close();
         await process.WaitForExitAsync();
         _report.AppendLine($"## Portals end to end (sandbox, download + ingest of today, median of {portalRuns})").AppendLine();
         _report.AppendLine("| what | median s | runs s |").AppendLine("|---|---:|---|");
         _report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| one store (td/a668) | {Median(one):0.00} | {string.Join(", ", one.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} |"));
-        _report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| all four stores | {Median(four):0.00} | {string.Join(", ", four.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} |"));
+        foreach (var (what, runs) in new[] { ("all four stores", four), ("all four stores, --parallel 2", parallel2), ("all four stores, --parallel 4", parallel4) })
+            _report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {Median(runs):0.00} | {string.Join(", ", runs.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} |"));
         _report.AppendLine();
     }
 
