@@ -5,8 +5,9 @@ using Microsoft.Playwright;
 namespace CrmEtl.Host.Browser;
 
 /// <summary>
-/// One browser for a run (Debian's Chromium via ExecutablePath, or a channel such as "chrome"), and one context
-/// per store loaded from its storage state. Headed without a display, it brings its own Xvfb.
+/// A browser (Debian's Chromium via ExecutablePath, or a channel such as "chrome") with a context per store
+/// loaded from its storage state, started through a Playwright driver the caller owns (one per run).
+/// Headed without a display, it brings its own Xvfb.
 /// </summary>
 internal sealed class BrowserHost : IAsyncDisposable
 {
@@ -14,12 +15,10 @@ internal sealed class BrowserHost : IAsyncDisposable
     private static readonly string[] Args =
         ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic", "--disable-gpu"];
 
-    private readonly IPlaywright _playwright;
     private readonly XvfbDisplay? _display;
 
-    private BrowserHost(IPlaywright playwright, IBrowser browser, XvfbDisplay? display)
+    private BrowserHost(IBrowser browser, XvfbDisplay? display)
     {
-        _playwright = playwright;
         Browser = browser;
         _display = display;
     }
@@ -27,7 +26,7 @@ internal sealed class BrowserHost : IAsyncDisposable
     public IBrowser Browser { get; }
 
     /// <param name="owner">Tag on the browser's command line (see <see cref="BrowserReaper"/>).</param>
-    public static async Task<BrowserHost> LaunchAsync(BrowserConfig config, bool headless, string owner, CancellationToken ct)
+    public static async Task<BrowserHost> LaunchAsync(IPlaywright playwright, BrowserConfig config, bool headless, string owner, CancellationToken ct)
     {
         XvfbDisplay? display = null;
         var options = new BrowserTypeLaunchOptions { Headless = headless, Args = [.. Args, BrowserReaper.Flag + owner], Timeout = 60_000 };
@@ -48,14 +47,12 @@ internal sealed class BrowserHost : IAsyncDisposable
             options.ExecutablePath = config.ExecutablePath;
         }
 
-        var playwright = await Playwright.CreateAsync();
         try
         {
-            return new BrowserHost(playwright, await playwright.Chromium.LaunchAsync(options), display);
+            return new BrowserHost(await playwright.Chromium.LaunchAsync(options), display);
         }
         catch
         {
-            playwright.Dispose();
             display?.Dispose();
             throw;
         }
@@ -79,7 +76,6 @@ internal sealed class BrowserHost : IAsyncDisposable
         }
         finally
         {
-            _playwright.Dispose();
             _display?.Dispose();
         }
     }

@@ -32,7 +32,8 @@ internal static class BootstrapCommand
         var scope = $"{store.Crm}/{store.Id}";
         var path = config.ProfilePath(store);
         Log.Info(scope, "bootstrap.start", headless ? "scripted login" : "opening the login page in a browser window");
-        await using var browser = await BrowserHost.LaunchAsync(config.Browser, headless, BrowserReaper.Owner(store.Crm, store.Id), ct);
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await BrowserHost.LaunchAsync(playwright, config.Browser, headless, BrowserReaper.Owner(store.Crm, store.Id), ct);
         await using var context = await browser.NewContextAsync(path);
         var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, store.ExportMode),
             config.UrlsFor(store.Crm),

@@ -25,12 +25,14 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         using var runLimit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         runLimit.CancelAfter(TimeSpan.FromMinutes(config.Timeouts.RunMinutes));
         using var gate = new SemaphoreSlim(Math.Max(1, plan.Parallel));
+        // One Playwright driver for the run; each store gets its own browser from it (see StoreAsync).
+        using var playwright = await Playwright.CreateAsync();
         var runs = plan.Stores.Select(async store =>
         {
             await gate.WaitAsync(ct);
             try
             {
-                return await StoreAsync(store, plan, runLimit, ct);
+                return await StoreAsync(playwright, store, plan, runLimit, ct);
             }
             finally
             {
@@ -41,7 +43,8 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
     }
 
     // One store: its lock, its own browser (so the watchdog can end it alone), its windows one by one.
-    private async Task<List<IngestOutcome>> StoreAsync(StoreConfig storeConfig, DownloadPlan plan, CancellationTokenSource runLimit, CancellationToken ct)
+    private async Task<List<IngestOutcome>> StoreAsync(IPlaywright playwright, StoreConfig storeConfig, DownloadPlan plan,
+        CancellationTokenSource runLimit, CancellationToken ct)
     {
         var store = storeConfig.ToStore();
         var scope = $"{store.Crm}/{store.Id}";
@@ -79,31 +82,55 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
                 throw new PortalException(PortalFailure.Changed, "plugin", $"the {plugin.Info.DisplayName} plugin has no portal flow");
             if (!File.Exists(profile))
                 throw new PortalException(PortalFailure.SessionExpired, "open session", $"no saved session at {profile}");
-            browser = await BrowserHost.LaunchAsync(config.Browser, plan.Headless, owner, storeLimit.Token);
-            var context = await browser.NewContextAsync(profile);
-            var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, storeConfig.ExportMode),
-                config.UrlsFor(store.Crm), Timeouts(), message => Log.Info(scope, "portal", message));
-
-            foreach (var (from, to) in windows)
+            // The watchdog does not rely on the flow noticing: when the limit passes, the store's work is
+            // abandoned wherever it waits (its browser is ended above, its transaction dies with it).
+            var work = WindowsOfStoreAsync();
+            if (await Task.WhenAny(work, Task.Delay(Timeout.Infinite, storeLimit.Token)) != work)
             {
-                var target = Path.Combine(config.Download.Folder!, CanonicalName(plugin, store, from, to));
-                await DownloadWithRetriesAsync(portal, session, from, to, target, scope, storeLimit.Token);
-                var outcome = await IngestAsync(plugin, store, target, from, to, plan.KeepFiles, storeLimit.Token);
-                storeLimit.Token.ThrowIfCancellationRequested(); // an ingestion cut short by the watchdog is a timeout
-                outcomes.Add(outcome);
+                _ = work.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed, never rethrown
+                storeLimit.Token.ThrowIfCancellationRequested();
             }
-            await ProfileStore.SaveAsync(context, profile, ct); // the portal may have refreshed its cookies
+            await work;
+
+            async Task WindowsOfStoreAsync()
+            {
+                await Launches.WaitAsync(storeLimit.Token); // one launch at a time through the shared driver
+                try
+                {
+                    browser = await BrowserHost.LaunchAsync(playwright, config.Browser, plan.Headless, owner, storeLimit.Token);
+                }
+                finally
+                {
+                    Launches.Release();
+                }
+                var context = await browser.NewContextAsync(profile);
+                var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, storeConfig.ExportMode),
+                    config.UrlsFor(store.Crm), Timeouts(), message => Log.Info(scope, "portal", message));
+
+                foreach (var (from, to) in windows)
+                {
+                    var target = Path.Combine(config.Download.Folder!, CanonicalName(plugin, store, from, to));
+                    await DownloadWithRetriesAsync(portal, session, from, to, target, scope, storeLimit.Token);
+                    var outcome = await IngestAsync(plugin, store, target, from, to, plan.KeepFiles, storeLimit.Token);
+                    storeLimit.Token.ThrowIfCancellationRequested(); // an ingestion cut short by the watchdog is a timeout
+                    lock (outcomes) outcomes.Add(outcome);
+                }
+                await ProfileStore.SaveAsync(context, profile, ct); // the portal may have refreshed its cookies
+            }
         }
         catch (Exception e) when (Classify(e, storeLimit, ct) is { } failure)
         {
-            var (from, to) = windows[Math.Min(outcomes.Count, windows.Count - 1)];
+            int done;
+            lock (outcomes) done = outcomes.Count;
+            var (from, to) = windows[Math.Min(done, windows.Count - 1)];
             var message = failure.Kind == "session_expired"
                 ? $"{failure.Message}; a person must log in again: ./crm-etl bootstrap --crm {store.Crm} --store {store.Id}"
                 : failure.Message;
             Log.Error(scope, "download." + failure.Kind, message);
             await RecordNotDownloadedAsync(plugin, store, from, to, "failed", failure.Kind, message);
-            outcomes.Add(new IngestOutcome(store.Crm, store.Id, CanonicalName(plugin, store, from, to), null, failure.Kind, Error: message)
-                { From = from, To = to, FailureKind = failure.Kind });
+            lock (outcomes)
+                outcomes.Add(new IngestOutcome(store.Crm, store.Id, CanonicalName(plugin, store, from, to), null, failure.Kind, Error: message)
+                    { From = from, To = to, FailureKind = failure.Kind });
         }
         finally
         {
@@ -120,10 +147,12 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             }
             BrowserReaper.Kill(owner);
         }
-        return outcomes;
+        lock (outcomes) return outcomes.ToList(); // an abandoned flow may still be running: hand over a copy
     }
 
     // Never throws: when the database itself is what failed, the log is the record.
+    private static readonly SemaphoreSlim Launches = new(1, 1);
+
     private async Task RecordNotDownloadedAsync(LoadedPlugin plugin, Store store, DateOnly from, DateOnly to, string status, string kind, string message)
     {
         try
