@@ -29,14 +29,18 @@ internal sealed class HostContext(CrmEtlPaths paths)
 
     public EmbeddedCluster Cluster => new(Paths.Home);
 
-    /// <summary>CRMETL_DATABASE, else the embedded cluster (started if needed); migrated.</summary>
+    /// <summary>The demo's database, else CRMETL_DATABASE, else the embedded cluster (started if needed).</summary>
+    public async Task<string> ServerAsync(CancellationToken ct) =>
+        DatabaseOverride
+        ?? (Environment.GetEnvironmentVariable("CRMETL_DATABASE") is { Length: > 0 } configured
+            ? configured
+            : await Cluster.EnsureRunningAsync(ct));
+
+    /// <summary><see cref="ServerAsync"/>, migrated, stores synced, dead runs marked abandoned.</summary>
     public async Task<string> DatabaseAsync(CancellationToken ct)
     {
         if (_connectionString is not null) return _connectionString;
-        var cs = DatabaseOverride
-                 ?? (Environment.GetEnvironmentVariable("CRMETL_DATABASE") is { Length: > 0 } configured
-                     ? configured
-                     : await Cluster.EnsureRunningAsync(ct));
+        var cs = await ServerAsync(ct);
         await new MigrationRunner(cs).ApplyAsync(Migrations(), ct);
         await StoreDirectory.SyncAsync(cs, Config.Stores, ct);
         await using (var conn = new Npgsql.NpgsqlConnection(cs))

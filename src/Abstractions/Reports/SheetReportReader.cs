@@ -274,12 +274,15 @@ public sealed partial class SheetReportReader : IReportReader
     {
         for (var i = 0; i < _sheet.FieldCount; i++)
         {
-            if (Cell(i) is not string s || string.IsNullOrWhiteSpace(s))
+            switch (Cell(i))
             {
-                if (Cell(i) is null or DBNull) continue;
-                return false;
+                case null or DBNull:
+                    continue;
+                case string s when !string.IsNullOrWhiteSpace(s):
+                    return IsFooterText(CellValues.Fold(s));
+                default:
+                    return false;
             }
-            return IsFooterText(CellValues.Fold(s));
         }
         return false;
     }

@@ -8,10 +8,7 @@ internal static class AdminCommands
 {
     public static async Task<int> MigrateAsync(HostContext host, CancellationToken ct)
     {
-        var cs = Environment.GetEnvironmentVariable("CRMETL_DATABASE") is { Length: > 0 } configured
-            ? configured
-            : await host.Cluster.EnsureRunningAsync(ct);
-        var applied = await new MigrationRunner(cs).ApplyAsync(host.Migrations(), ct);
+        var applied = await new MigrationRunner(await host.ServerAsync(ct)).ApplyAsync(host.Migrations(), ct);
         Console.WriteLine(applied.Count == 0 ? "schema is up to date" : $"applied {applied.Count}: {string.Join(", ", applied)}");
         return 0;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CrmEtl.Host.Cli;
@@ -105,7 +104,7 @@ internal static class ScheduleCommand
         if (file is { Length: > 0 }) current = File.Exists(file) ? await File.ReadAllTextAsync(file, ct) : "";
         else
         {
-            var (code, output) = await RunAsync("crontab", ["-l"], null, ct);
+            var (code, output) = await ProcessRunner.RunAsync("crontab", ["-l"], ct: ct);
             current = code == 0 ? output : "";
         }
         var kept = RemoveBlock(current);
@@ -113,7 +112,7 @@ internal static class ScheduleCommand
         if (file is { Length: > 0 }) await File.WriteAllTextAsync(file, next, ct);
         else
         {
-            var (code, output) = await RunAsync("crontab", ["-"], next, ct);
+            var (code, output) = await ProcessRunner.RunAsync("crontab", ["-"], ct: ct, input: next);
             if (code != 0) throw new InvalidOperationException($"crontab failed: {output} (is the Debian package 'cron' installed?)");
         }
         Console.WriteLine(block is null ? $"removed the crm-etl schedule from {file ?? "the crontab"}" : $"installed in {file ?? "the crontab"}:\n{block}");
@@ -168,7 +167,7 @@ internal static class ScheduleCommand
         foreach (var command in commands)
         {
             var args = (Environment.UserName == "root" ? "" : "--user ") + command;
-            var (code, output) = await RunAsync("systemctl", args.Split(' '), null, ct);
+            var (code, output) = await ProcessRunner.RunAsync("systemctl", args.Split(' '), ct: ct);
             if (code != 0) throw new InvalidOperationException($"systemctl {args} failed: {output}");
         }
     }
@@ -177,28 +176,4 @@ internal static class ScheduleCommand
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
             ? t
             : throw new UsageException($"schedule.times has '{text}', which is not HH:mm");
-
-    private static async Task<(int, string)> RunAsync(string file, IEnumerable<string> args, string? input, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        Process process;
-        try
-        {
-            process = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return (127, $"{file} is not installed");
-        }
-        using (process)
-        {
-            if (input is not null) await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-            var stdout = await process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = await process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            return (process.ExitCode, process.ExitCode == 0 ? stdout : stderr + stdout);
-        }
-    }
 }

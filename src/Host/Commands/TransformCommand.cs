@@ -60,7 +60,7 @@ internal static class TransformCommand
 
     private static async Task<List<long>> BatchesAsync(NpgsqlConnection conn, LoadedPlugin plugin, long? only, CancellationToken ct)
     {
-        var table = "\"" + plugin.Info.StagingTable.Replace("\"", "\"\"") + "\"";
+        var table = StagingLoader.Quote(plugin.Info.StagingTable);
         await using var cmd = new NpgsqlCommand(
             $"select distinct load_batch_id from {table} where $1::bigint is null or load_batch_id = $1 order by 1", conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)only ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });

@@ -193,7 +193,7 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         await using (var conn = new NpgsqlConnection(connectionString))
         {
             await conn.OpenAsync(ct);
-            ledgerId = await RunRecorder.DownloadedAsync(conn, host.InvocationId, store, file, from, to, await FileHash.Md5Async(file, ct), ct);
+            ledgerId = await RunRecorder.DownloadedAsync(conn, host.InvocationId, store, file, from, to, ct);
         }
         var request = new IngestRequest(plugin, store, file, from, to, host.InvocationId, LedgerId: ledgerId);
         var outcome = await new IngestService(connectionString, host.Transforms).IngestAsync(request, ct);

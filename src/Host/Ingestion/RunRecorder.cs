@@ -102,16 +102,19 @@ internal static class RunRecorder
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>A downloaded file, before its ingestion; returns the ledger id the ingestion updates.</summary>
+    /// <summary>
+    /// A downloaded file, before its ingestion; returns the ledger id the ingestion updates (with the md5 it
+    /// computes anyway, so a large file is read for its hash once).
+    /// </summary>
     public static async Task<long> DownloadedAsync(NpgsqlConnection conn, Guid invocation, Store store, string path,
-        DateOnly from, DateOnly to, string md5, CancellationToken ct)
+        DateOnly from, DateOnly to, CancellationToken ct)
     {
         await using var cmd = Command(conn, null, """
             insert into download_ledger (invocation_id, crm, store, store_code, filename, file_path, from_date, to_date,
-                                         md5_hash, file_size, origin, status)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'download', 'downloaded')
+                                         file_size, origin, status)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'download', 'downloaded')
             returning id
-            """, [invocation, store.Crm, store.Id, store.Code, Path.GetFileName(path), path, from, to, md5, new FileInfo(path).Length]);
+            """, [invocation, store.Crm, store.Id, store.Code, Path.GetFileName(path), path, from, to, new FileInfo(path).Length]);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 

@@ -27,11 +27,12 @@ internal static class SheetOpener
             {
                 try
                 {
-                    return new XlsxSheetReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
+                    return new XlsxSheetReader(stream);
                 }
                 catch (Exception e) when (e is InvalidDataException or System.Xml.XmlException or KeyNotFoundException)
                 {
                     // not a workbook layout the fast reader knows: ExcelDataReader decides, with its own message
+                    stream.Position = 0;
                 }
             }
             var config = new ExcelReaderConfiguration { FallbackEncoding = Encoding.UTF8, LeaveOpen = false };

@@ -88,5 +88,6 @@ internal static class StagingLoader
 
     private sealed record StagedRow(object?[] Values, long Number, string? Extras);
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+    /// <summary>A SQL identifier in double quotes (staging table and column names come from plugins).</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

@@ -14,6 +14,7 @@ namespace CrmEtl.Host.Ingestion;
 internal sealed class XlsxSheetReader : IDataReader
 {
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private readonly Stream _stream;
     private readonly ZipArchive _zip;
     private readonly XmlReader _xml;
     private readonly string[] _shared;
@@ -26,14 +27,24 @@ internal sealed class XlsxSheetReader : IDataReader
     private long _nextXmlRow = -1;
     private bool _done;
 
+    /// <summary>Takes ownership of <paramref name="stream"/>, except when it throws: then the stream is left open.</summary>
     public XlsxSheetReader(Stream stream)
     {
-        _zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
-        var sheetPath = FirstSheetPath(_zip);
-        _shared = SharedStrings(_zip);
-        _dateStyles = DateStyles(_zip);
-        var entry = _zip.GetEntry(sheetPath) ?? throw new InvalidDataException($"the workbook names {sheetPath}, which is missing");
-        _xml = XmlReader.Create(entry.Open(), Settings());
+        _stream = stream;
+        _zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        try
+        {
+            var sheetPath = FirstSheetPath(_zip);
+            _shared = SharedStrings(_zip);
+            _dateStyles = DateStyles(_zip);
+            var entry = _zip.GetEntry(sheetPath) ?? throw new InvalidDataException($"the workbook names {sheetPath}, which is missing");
+            _xml = XmlReader.Create(entry.Open(), Settings());
+        }
+        catch
+        {
+            _zip.Dispose();
+            throw;
+        }
         var names = _xml.NameTable;
         (_row, _c, _v, _is, _sheetData) = (names.Add("row"), names.Add("c"), names.Add("v"), names.Add("is"), names.Add("sheetData"));
         while (_xml.Read())
@@ -261,6 +272,7 @@ internal sealed class XlsxSheetReader : IDataReader
     {
         _xml.Dispose();
         _zip.Dispose();
+        _stream.Dispose();
     }
 
     public void Close() => Dispose();
