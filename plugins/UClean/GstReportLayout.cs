@@ -11,7 +11,7 @@ internal static class GstReportLayout
         KeyHeader = "Booking ID",
         Columns =
         [
-            new("S.No.", "s_no", CellKind.Text),
+            new("S.No.", "s_no", CellKind.Text) { InRowHash = false }, // only the row's place in the file
             new("Booking ID", "booking_id", CellKind.Text, Required: true),
             new("Invoice No.", "invoice_no", CellKind.Text),
             new("Invoice Date", "invoice_date", CellKind.DateTime, Required: true),

@@ -9,18 +9,13 @@ with source as (
     select *
     from stg_manual_orders s
     where s.load_batch_id = crm_etl_batch()
+      -- a later row of the same order wins: later in this file, or in a later batch (so re-running an
+      -- old batch never rolls an order back)
       and not exists (
           select 1 from stg_manual_orders later
           where later.store_code = s.store_code
             and later.order_id = s.order_id
-            and later.load_batch_id > s.load_batch_id)
-      -- the same key twice in one file: the later row wins
-      and not exists (
-          select 1 from stg_manual_orders dup
-          where dup.load_batch_id = s.load_batch_id
-            and dup.store_code = s.store_code
-            and dup.order_id = s.order_id
-            and dup.source_row_number > s.source_row_number)
+            and (later.load_batch_id, later.source_row_number) > (s.load_batch_id, s.source_row_number))
 ),
 
 final as (
@@ -56,8 +51,9 @@ final as (
 
         -- lineage
         (to_jsonb(s) - array['source_system', 'store_code', 'cost_center', 'file_md5',
-                             'load_batch_id', 'source_row_number', 'extra_columns'])
-            || coalesce(s.extra_columns, '{}'::jsonb)    as source_payload
+                             'load_batch_id', 'source_row_number', 'extra_columns', 'row_hash'])
+            || coalesce(s.extra_columns, '{}'::jsonb)    as source_payload,
+        s.row_hash                                        as source_row_hash   -- stands for the payload in the merge's hash
     from source s
 )
 

@@ -9,18 +9,13 @@ with source as (
     select *
     from stg_uc_gst_report s
     where s.load_batch_id = crm_etl_batch()
+      -- a later row of the same order wins: later in this file, or in a later batch (so re-running an
+      -- old batch never rolls an order back)
       and not exists (
           select 1 from stg_uc_gst_report later
           where later.store_code = s.store_code
             and later.booking_id = s.booking_id
-            and later.load_batch_id > s.load_batch_id)
-      -- the same key twice in one file: the later row wins
-      and not exists (
-          select 1 from stg_uc_gst_report dup
-          where dup.load_batch_id = s.load_batch_id
-            and dup.store_code = s.store_code
-            and dup.booking_id = s.booking_id
-            and dup.source_row_number > s.source_row_number)
+            and (later.load_batch_id, later.source_row_number) > (s.load_batch_id, s.source_row_number))
 ),
 
 final as (
@@ -63,8 +58,9 @@ final as (
         -- lineage; S.No. is only the row's position in the file, so it is left out (it would
         -- change the hash of every order whenever an earlier one is added)
         (to_jsonb(s) - array['s_no', 'source_system', 'store_code', 'cost_center', 'file_md5',
-                             'load_batch_id', 'source_row_number', 'extra_columns'])
-            || coalesce(s.extra_columns, '{}'::jsonb)    as source_payload
+                             'load_batch_id', 'source_row_number', 'extra_columns', 'row_hash'])
+            || coalesce(s.extra_columns, '{}'::jsonb)    as source_payload,
+        s.row_hash                                        as source_row_hash   -- stands for the payload in the merge's hash
     from source s
     join cost_centers cc on cc.crm = 'uc' and cc.store_code = s.store_code
 )

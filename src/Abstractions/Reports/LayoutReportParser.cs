@@ -5,7 +5,7 @@ public sealed class LayoutReportParser(ReportLayout layout) : IReportParser
 {
     /// <inheritdoc />
     public IReadOnlyList<StagingColumn> Columns { get; } =
-        layout.Columns.Select(c => new StagingColumn(c.StagingName, c.Kind)).ToArray();
+        layout.Columns.Select(c => new StagingColumn(c.StagingName, c.Kind) { InRowHash = c.InRowHash }).ToArray();
 
     /// <inheritdoc />
     public IReportReader Open(ReportFile file) => new SheetReportReader(file, layout);

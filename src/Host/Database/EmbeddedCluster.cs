@@ -124,11 +124,13 @@ internal sealed class EmbeddedCluster
             port = {File.ReadAllText(PortFile).Trim()}
             unix_socket_directories = '{SocketDir}'
             max_connections = 60
-            shared_buffers = 256MB
+            shared_buffers = 512MB
             work_mem = 64MB
             temp_buffers = 256MB
             maintenance_work_mem = 256MB
-            max_wal_size = 2GB
+            wal_buffers = 64MB
+            max_wal_size = 8GB
+            checkpoint_timeout = 15min
             synchronous_commit = off
             timezone = 'Asia/Kolkata'
             {(fast ? "fsync = off\nfull_page_writes = off" : "")}

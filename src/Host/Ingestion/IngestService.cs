@@ -66,9 +66,8 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
                     var transformStarted = DateTime.UtcNow;
                     var counts = await transforms.RunAsync(conn, tx, request.Plugin, batchId.Value, ct);
                     Log.Debug(scope, "ingest.timing", $"transforms {(DateTime.UtcNow - transformStarted).TotalSeconds:0.000} s");
-                    var (from, to) = await RunRecorder.IncomingWindowAsync(conn, tx, ct);
                     outcome = new IngestOutcome(crm, request.Store.Id, request.FilePath, md5, IngestOutcome.Succeeded,
-                        staged, counts.Inserted, counts.Updated, counts.Unchanged) { From = from, To = to };
+                        staged, counts.Inserted, counts.Updated, counts.Unchanged) { From = counts.FirstOrderDate, To = counts.LastOrderDate };
                 }
             }
 

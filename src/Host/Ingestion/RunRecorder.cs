@@ -47,17 +47,6 @@ internal static class RunRecorder
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>The dates the batch covered, when the command did not give a window.</summary>
-    public static async Task<(DateOnly? From, DateOnly? To)> IncomingWindowAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            "select min(order_date), max(order_date) from incoming_orders", conn, tx);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.IsDBNull(0) ? null : reader.GetFieldValue<DateOnly>(0),
-                reader.IsDBNull(1) ? null : reader.GetFieldValue<DateOnly>(1));
-    }
-
     public static async Task FinishAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, IngestOutcome o, long? batchId, CancellationToken ct)
     {
         await using var cmd = Command(conn, tx, """

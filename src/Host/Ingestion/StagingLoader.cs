@@ -4,11 +4,14 @@ using NpgsqlTypes;
 
 namespace CrmEtl.Host.Ingestion;
 
-/// <summary>Streams a report's rows into its staging table with binary COPY, tagging each with its lineage.</summary>
+/// <summary>
+/// Streams a report's rows into its staging table with binary COPY, tagging each with its lineage and
+/// its <see cref="RowHasher">row hash</see>.
+/// </summary>
 internal static class StagingLoader
 {
     private static readonly string[] LineageColumns =
-        ["source_system", "store_code", "cost_center", "file_md5", "load_batch_id", "source_row_number", "extra_columns"];
+        ["source_system", "store_code", "cost_center", "file_md5", "load_batch_id", "source_row_number", "extra_columns", "row_hash"];
 
     public static async Task<long> CopyAsync(
         NpgsqlConnection conn, SourceInfo source, IReadOnlyList<StagingColumn> columns, IReportReader reader,
@@ -45,6 +48,7 @@ internal static class StagingLoader
             return await Task.Run(() =>
             {
                 using var importer = conn.BeginBinaryImport(copy);
+                using var hasher = new RowHasher(columns.Select(c => c.InRowHash).ToArray());
                 foreach (var row in rows.GetConsumingEnumerable(stop.Token))
                 {
                     importer.StartRow();
@@ -67,6 +71,7 @@ internal static class StagingLoader
                     importer.Write(row.Number, NpgsqlDbType.Bigint);
                     if (row.Extras is { } extras) importer.Write(extras, NpgsqlDbType.Jsonb);
                     else importer.WriteNull();
+                    importer.Write(hasher.Hash(row.Values, row.Extras), NpgsqlDbType.Text);
                 }
                 producer.GetAwaiter().GetResult(); // a parse error ends the COPY uncompleted: rolled back
                 return (long)importer.Complete();

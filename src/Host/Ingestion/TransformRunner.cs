@@ -7,7 +7,8 @@ namespace CrmEtl.Host.Ingestion;
 /// <summary>
 /// Runs the plain SQL transforms of a source over one staged batch, in the caller's transaction:
 /// <c>sql/transforms/&lt;source&gt;/*.sql</c> in name order, then <c>sql/transforms/orders/*.sql</c>. A file that
-/// returns a row with columns inserted, updated and unchanged reports the merge counts.
+/// returns a row with columns inserted, updated and unchanged reports the merge counts (and, with columns
+/// first_order_date and last_order_date, the dates the batch covered).
 /// </summary>
 internal sealed class TransformRunner(CrmEtlPaths paths)
 {
@@ -61,11 +62,17 @@ internal sealed class TransformRunner(CrmEtlPaths paths)
         {
             var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
             if (!names.Contains("inserted") || !names.Contains("updated") || !names.Contains("unchanged")) continue;
+            var first = names.IndexOf("first_order_date");
+            var last = names.IndexOf("last_order_date");
             while (await reader.ReadAsync(ct))
                 counts += new MergeCounts(
                     reader.GetInt64(names.IndexOf("inserted")),
                     reader.GetInt64(names.IndexOf("updated")),
-                    reader.GetInt64(names.IndexOf("unchanged")));
+                    reader.GetInt64(names.IndexOf("unchanged")))
+                {
+                    FirstOrderDate = first < 0 || reader.IsDBNull(first) ? null : reader.GetFieldValue<DateOnly>(first),
+                    LastOrderDate = last < 0 || reader.IsDBNull(last) ? null : reader.GetFieldValue<DateOnly>(last),
+                };
         } while (await reader.NextResultAsync(ct));
         return counts;
     }

@@ -76,6 +76,43 @@ public sealed class IngestionTests : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task A_UClean_export_with_an_earlier_invoice_added_changes_no_other_order()
+    {
+        // S.No. is the row's position: one invoice more at the top renumbers every row after it.
+        var day = Files.Day.AddDays(-23);
+        var invoices = UcGstReport.Invoices("UC567", day, count: 14);
+        var first = await _pipeline.IngestAsync("uc", "sector56", Files.Uc(_dir, invoices.Skip(1).ToList(), name: "uc-13.xlsx"));
+        var updatedAt = await Db.ScalarAsync<DateTime>(_cs, "select max(updated_at) from orders where cost_center = 'SC3567' and order_date = $1", day);
+
+        var second = await _pipeline.IngestAsync("uc", "sector56", Files.Uc(_dir, invoices, name: "uc-14.xlsx"));
+
+        Assert.Equal((13L, 0L, 0L), (first.Inserted, first.Updated, first.Unchanged));
+        Assert.Equal((1L, 0L, 13L), (second.Inserted, second.Updated, second.Unchanged));
+        Assert.Equal(updatedAt, await Db.ScalarAsync<DateTime>(_cs,
+            "select max(updated_at) from orders where cost_center = 'SC3567' and order_date = $1 and source_order_id <> $2", day, invoices[0].BookingId));
+        Assert.Equal(14, await Db.ScalarAsync<long>(_cs,
+            "select count(distinct row_hash) from stg_uc_gst_report where load_batch_id = (select load_batch_id from ingest_audit where run_id = $1)",
+            second.RunId!.Value));
+    }
+
+    [Fact]
+    public async Task Mobile_numbers_in_every_written_form_normalise_to_ten_digits()
+    {
+        var rows = await Db.RowsAsync(_cs, """
+            select raw, normalise_mobile(raw)
+            from unnest(array['+91-98765-43210', '+91 98765 43210', '09876543210', '919876543210', '0919876543210',
+                              '9876543210', '9123456789', '0 91 9123456789', '91987654321', '98765', '', '987654321012345',
+                              null]) raw
+            """);
+        var expected = new[]
+        {
+            "9876543210", "9876543210", "9876543210", "9876543210", "9876543210",
+            "9876543210", "9123456789", "9123456789", null, null, null, null, null,
+        };
+        Assert.Equal(expected, rows.Select(r => r[1] as string));
+    }
+
+    [Fact]
     public async Task Reingesting_the_same_file_is_a_duplicate_and_changes_nothing()
     {
         var file = Files.Td(_dir, TdOrderReport.Orders("a668", Files.Day.AddDays(-3), count: 10));

@@ -7,7 +7,8 @@ select cc.cost_center, 'LM' as source_system, s.store_code as source_store_code,
        s.amount as gross_amount, 0::numeric as discount_amount, s.amount as taxable_amount,
        0::numeric as tax_amount, s.amount as net_amount,
        null::jsonb as payment_mode_summary, null::text as payment_status, null::text as order_status,
-       to_jsonb(s) - 'load_batch_id' as source_payload
+       to_jsonb(s) - 'load_batch_id' - 'row_hash' as source_payload,
+       s.row_hash as source_row_hash
 from stg_lm_sales s
 join cost_centers cc on cc.crm = 'lm' and cc.store_code = s.store_code
 where s.load_batch_id = crm_etl_batch();
