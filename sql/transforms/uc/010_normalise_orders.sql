@@ -55,8 +55,9 @@ final as (
         end                                               as payment_status,
         null::text                                        as order_status,
 
-        -- lineage; S.No. is only the row's position in the file, so it is left out (it would
-        -- change the hash of every order whenever an earlier one is added)
+        -- lineage; S.No. is only the row's position in the file, so it is left out, as it is from the
+        -- row hash (plugins/UClean/GstReportLayout.cs): otherwise adding an earlier invoice would
+        -- renumber, and update, every order after it
         (to_jsonb(s) - array['s_no', 'source_system', 'store_code', 'cost_center', 'file_md5',
                              'load_batch_id', 'source_row_number', 'extra_columns', 'row_hash'])
             || coalesce(s.extra_columns, '{}'::jsonb)    as source_payload,

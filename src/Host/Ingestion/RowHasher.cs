@@ -8,7 +8,7 @@ namespace CrmEtl.Host.Ingestion;
 
 /// <summary>
 /// The md5 of one staged row's typed values and extra columns (lowercase hex), written to staging as
-/// <c>row_hash</c>. Each value is tagged with its type and length, so a blank, an empty text and a moved
+/// <c>row_hash</c>. Each value is tagged with its kind and length, so a blank, an empty text and a moved
 /// value all hash differently; columns that are not <see cref="CrmEtl.Abstractions.StagingColumn.InRowHash"/> count
 /// as blank. One instance per COPY; not thread-safe.
 /// </summary>
@@ -27,44 +27,52 @@ internal sealed class RowHasher(bool[] hashed) : IDisposable
         return Convert.ToHexStringLower(hash);
     }
 
+    // Every value is a tag byte, a 4-byte length and its bytes.
     private void Add(object? value)
     {
         switch (value)
         {
             case null:
-                Reserve(1)[0] = 0;
-                _length += 1;
+                Put(0, []);
                 break;
             case string text:
-                var size = Encoding.UTF8.GetMaxByteCount(text.Length);
-                var target = Reserve(5 + size);
-                var written = Encoding.UTF8.GetBytes(text, target[5..]);
-                target[0] = 1;
-                BinaryPrimitives.WriteInt32LittleEndian(target[1..], written);
-                _length += 5 + written;
+                PutText(1, text);
                 break;
             case DateTime time:
-                var slot = Reserve(9);
-                slot[0] = 2;
-                BinaryPrimitives.WriteInt64LittleEndian(slot[1..], time.Ticks);
-                _length += 9;
+                Span<byte> ticks = stackalloc byte[sizeof(long)];
+                BinaryPrimitives.WriteInt64LittleEndian(ticks, time.Ticks);
+                Put(2, ticks);
+                break;
+            case IUtf8SpanFormattable formattable:
+                // decimals (already at their canonical scale): invariant text, without a string per value
+                Span<byte> formatted = stackalloc byte[64];
+                if (formattable.TryFormat(formatted, out var length, default, CultureInfo.InvariantCulture)) Put(3, formatted[..length]);
+                else PutText(3, Convert.ToString(value, CultureInfo.InvariantCulture)!);
                 break;
             default:
-                // decimals (canonical scale already) and anything else: invariant text
-                var span = Reserve(2 + 64);
-                span[0] = 3;
-                if (value is IUtf8SpanFormattable formattable && formattable.TryFormat(span[2..], out var n, default, CultureInfo.InvariantCulture) && n < 256)
-                {
-                    span[1] = (byte)n;
-                    _length += 2 + n;
-                }
-                else
-                {
-                    _length += 1;
-                    Add(Convert.ToString(value, CultureInfo.InvariantCulture));
-                }
+                PutText(3, Convert.ToString(value, CultureInfo.InvariantCulture)!);
                 break;
         }
+    }
+
+    private void Put(byte tag, ReadOnlySpan<byte> bytes)
+    {
+        var slot = Reserve(5 + bytes.Length);
+        bytes.CopyTo(slot[5..]);
+        Commit(slot, tag, bytes.Length);
+    }
+
+    private void PutText(byte tag, string text)
+    {
+        var slot = Reserve(5 + Encoding.UTF8.GetMaxByteCount(text.Length));
+        Commit(slot, tag, Encoding.UTF8.GetBytes(text, slot[5..]));
+    }
+
+    private void Commit(Span<byte> slot, byte tag, int length)
+    {
+        slot[0] = tag;
+        BinaryPrimitives.WriteInt32LittleEndian(slot[1..], length);
+        _length += 5 + length;
     }
 
     private Span<byte> Reserve(int bytes)

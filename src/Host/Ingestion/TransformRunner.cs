@@ -61,14 +61,12 @@ internal sealed class TransformRunner(CrmEtlPaths paths)
         do
         {
             var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-            if (!names.Contains("inserted") || !names.Contains("updated") || !names.Contains("unchanged")) continue;
+            var (inserted, updated, unchanged) = (names.IndexOf("inserted"), names.IndexOf("updated"), names.IndexOf("unchanged"));
+            if (inserted < 0 || updated < 0 || unchanged < 0) continue;
             var first = names.IndexOf("first_order_date");
             var last = names.IndexOf("last_order_date");
             while (await reader.ReadAsync(ct))
-                counts += new MergeCounts(
-                    reader.GetInt64(names.IndexOf("inserted")),
-                    reader.GetInt64(names.IndexOf("updated")),
-                    reader.GetInt64(names.IndexOf("unchanged")))
+                counts += new MergeCounts(reader.GetInt64(inserted), reader.GetInt64(updated), reader.GetInt64(unchanged))
                 {
                     FirstOrderDate = first < 0 || reader.IsDBNull(first) ? null : reader.GetFieldValue<DateOnly>(first),
                     LastOrderDate = last < 0 || reader.IsDBNull(last) ? null : reader.GetFieldValue<DateOnly>(last),
