@@ -64,6 +64,11 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
                 {
                     step = "transform";
                     var transformStarted = DateTime.UtcNow;
+                    // The transforms plan their joins on the staging table's statistics, which a bulk load leaves
+                    // stale: a table autovacuum last saw empty looks empty, and the nested loop chosen for it
+                    // then takes minutes over 60,000 rows.
+                    await using (var analyze = new NpgsqlCommand($"analyze {StagingLoader.Quote(request.Plugin.Info.StagingTable)}", conn, tx))
+                        await analyze.ExecuteNonQueryAsync(ct);
                     var counts = await transforms.RunAsync(conn, tx, request.Plugin, batchId.Value, ct);
                     Log.Debug(scope, "ingest.timing", $"transforms {(DateTime.UtcNow - transformStarted).TotalSeconds:0.000} s");
                     outcome = new IngestOutcome(crm, request.Store.Id, request.FilePath, md5, IngestOutcome.Succeeded,
