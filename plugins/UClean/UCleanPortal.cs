@@ -46,7 +46,8 @@ internal sealed class UCleanPortal : IPortal
     public async Task DownloadAsync(PortalSession session, DateOnly from, DateOnly to, string targetPath, CancellationToken ct)
     {
         var store = session.Url("store");
-        var token = await StoredTokenAsync(session.Context, store)
+        var token = session.SavedLocalStorage(store, "token")
+                    ?? await StoredTokenAsync(session.Context, store)
                     ?? throw new PortalException(PortalFailure.SessionExpired, "read session", "the saved session holds no UClean token");
         var headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}", ["Accept"] = "application/json, */*" };
         var api = session.Context.APIRequest;
@@ -73,6 +74,7 @@ internal sealed class UCleanPortal : IPortal
         DateOnly from, DateOnly to, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + session.Timeouts.Report;
+        var wait = TimeSpan.FromMilliseconds(250);
         var body = new { from = from.ToString("yyyy-MM-dd"), to = to.ToString("yyyy-MM-dd") };
         while (true)
         {
@@ -87,7 +89,8 @@ internal sealed class UCleanPortal : IPortal
             if (DateTime.UtcNow > deadline)
                 throw new PortalException(PortalFailure.Unavailable, "generate", $"the GST report was still processing after {session.Timeouts.Report.TotalSeconds:0} s");
             session.Log("the GST report is processing");
-            await Task.Delay(1000, ct);
+            await Task.Delay(wait, ct);
+            wait = TimeSpan.FromMilliseconds(Math.Min(2000, wait.TotalMilliseconds * 2)); // 0.25, 0.5, 1, 2, 2, ... s
         }
     }
 
@@ -136,18 +139,9 @@ internal sealed class UCleanPortal : IPortal
     }
 
     // The token the sign-in app left in localStorage, as the saved storage state carries it.
-    private static async Task<string?> StoredTokenAsync(IBrowserContext context, string store)
-    {
-        var state = JsonDocument.Parse(await context.StorageStateAsync()).RootElement;
-        var origin = new Uri(store).GetLeftPart(UriPartial.Authority);
-        foreach (var o in state.GetProperty("origins").EnumerateArray())
-        {
-            if (!string.Equals(o.GetProperty("origin").GetString(), origin, StringComparison.OrdinalIgnoreCase)) continue;
-            foreach (var item in o.GetProperty("localStorage").EnumerateArray())
-                if (item.GetProperty("name").GetString() == "token") return item.GetProperty("value").GetString();
-        }
-        return null;
-    }
+    // Without the saved state at hand, the context's own (Playwright opens a page per origin to read it).
+    private static async Task<string?> StoredTokenAsync(IBrowserContext context, string store) =>
+        StorageState.LocalStorageItem(await context.StorageStateAsync(), store, "token");
 
     private static string Shorten(string s) => s.Length <= 200 ? s : s[..200] + "…";
 }

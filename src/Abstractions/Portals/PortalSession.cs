@@ -15,6 +15,17 @@ public sealed record PortalSession(
     PortalTimeouts Timeouts,
     Action<string> Log)
 {
+    /// <summary>
+    /// The storage state (Playwright's JSON) the context was loaded from, when the host has it. Reading a saved
+    /// value here costs nothing; asking the context for its storage state opens a page per origin.
+    /// </summary>
+    public string? SavedState { get; init; }
+
+    /// <summary>The value the saved session holds in local storage under <paramref name="name"/> for the origin of
+    /// <paramref name="url"/>; null when there is none or no saved state.</summary>
+    public string? SavedLocalStorage(string url, string name) =>
+        SavedState is null ? null : StorageState.LocalStorageItem(SavedState, url, name);
+
     /// <summary>A configured base URL, without a trailing slash.</summary>
     public string Url(string name) => Urls.TryGetValue(name, out var url)
         ? url.TrimEnd('/')

@@ -29,7 +29,7 @@ internal sealed class BrowserHost : IAsyncDisposable
     public static async Task<BrowserHost> LaunchAsync(IPlaywright playwright, BrowserConfig config, bool headless, string owner, CancellationToken ct)
     {
         XvfbDisplay? display = null;
-        var options = new BrowserTypeLaunchOptions { Headless = headless, Args = [.. Args, BrowserReaper.Flag + owner], Timeout = 60_000 };
+        var options = new BrowserTypeLaunchOptions { Headless = headless, Args = [.. Args, .. config.Args, BrowserReaper.Flag + owner], Timeout = 60_000 };
         if (!headless && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")))
         {
             display = await XvfbDisplay.StartAsync(ct);

@@ -87,8 +87,8 @@ internal sealed class DownloadOptions
     [Option("keep-files", HelpText = "Keep downloaded files after a successful ingestion (failed ones are always kept).")]
     public bool KeepFiles { get; set; }
 
-    [Option("parallel", Default = 1, HelpText = "Stores downloaded at once (one browser, a context each).")]
-    public int Parallel { get; set; } = 1;
+    [Option("parallel", HelpText = "Stores downloaded at once, each in its own context of one browser (default: download.parallel in crm-etl.json, 4).")]
+    public int? Parallel { get; set; }
 
     [Option("json", HelpText = "Print the runs as JSON on stdout.")]
     public bool Json { get; set; }

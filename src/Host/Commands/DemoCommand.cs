@@ -46,12 +46,13 @@ internal static class DemoCommand
         }
 
         var today = CliDates.TodayInIndia();
-        var plan = new DownloadPlan(stores, today.AddDays(1 - options.Days), today, Headless: true, KeepFiles: false, Parallel: 1);
+        var plan = new DownloadPlan(stores, today.AddDays(1 - options.Days), today, Headless: true, KeepFiles: false, config.Download.Parallel);
         var service = new DownloadService(host, config, connectionString);
-        var first = await service.RunAsync(plan, ct);
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        var first = await service.RunAsync(playwright, plan, ct);
         Console.WriteLine($"\nrun 1: {plan.From:yyyy-MM-dd}..{plan.To:yyyy-MM-dd}, four stores");
         RunReport.Print(first, json: false, withWindow: true);
-        var second = await service.RunAsync(plan, ct);
+        var second = await service.RunAsync(playwright, plan, ct);
         Console.WriteLine("\nrun 2: the same window again (nothing may be inserted twice)");
         RunReport.Print(second, json: false, withWindow: true);
 

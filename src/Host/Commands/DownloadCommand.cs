@@ -1,6 +1,7 @@
 using CrmEtl.Host.Cli;
 using CrmEtl.Host.Config;
 using CrmEtl.Host.Downloads;
+using Microsoft.Playwright;
 
 namespace CrmEtl.Host.Commands;
 
@@ -9,16 +10,29 @@ internal static class DownloadCommand
     public static async Task<int> RunAsync(HostContext host, DownloadOptions options, CancellationToken ct)
     {
         if (options.Headless && options.Headed) throw new UsageException("give --headless or --headed, not both");
-        if (options.Parallel < 1) throw new UsageException("--parallel must be 1 or more");
+        var parallel = options.Parallel ?? host.Config.Download.Parallel;
+        if (parallel < 1) throw new UsageException($"{(options.Parallel is null ? "download.parallel in crm-etl.json" : "--parallel")} must be 1 or more");
         var stores = Select(host.Config, options.Crm, options.Store);
         var to = CliDates.Parse(options.To, "--to") ?? CliDates.TodayInIndia();
         var from = options.From.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : CliDates.Parse(options.From, "--from");
         if (from > to) throw new UsageException($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}");
         var headless = options.Headed ? false : options.Headless || host.Config.Browser.Headless;
 
-        var connectionString = await host.DatabaseAsync(ct);
-        var plan = new DownloadPlan(stores, from, to, headless, options.KeepFiles, options.Parallel);
-        var outcomes = await new DownloadService(host, host.Config, connectionString).RunAsync(plan, ct);
+        // The browser driver starts while the database is checked and migrated: each takes about half a second.
+        var driver = Playwright.CreateAsync();
+        string connectionString;
+        try
+        {
+            connectionString = await host.DatabaseAsync(ct);
+        }
+        catch
+        {
+            _ = driver.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
+        using var playwright = await driver;
+        var plan = new DownloadPlan(stores, from, to, headless, options.KeepFiles, parallel);
+        var outcomes = await new DownloadService(host, host.Config, connectionString).RunAsync(playwright, plan, ct);
         RunReport.Print(outcomes, options.Json, withWindow: true);
         await new Alerts.AlertService(host.Config, connectionString, host.InvocationId).NotifyAsync(outcomes, ct);
         return outcomes.All(o => o.IsOk) ? 0 : 1;

@@ -93,6 +93,9 @@ internal sealed class BrowserConfig
     public string? Channel { get; set; }
 
     public bool Headless { get; set; } = true;
+
+    /// <summary>Extra Chromium command-line switches, after the host's own.</summary>
+    public List<string> Args { get; set; } = [];
 }
 
 internal sealed class TimeoutConfig
@@ -128,6 +131,9 @@ internal sealed class DownloadConfig
     public int Attempts { get; set; } = 3;
 
     public double RetryBackoffSeconds { get; set; } = 2;
+
+    /// <summary>Stores downloaded at once (--parallel overrides), each in its own context of one browser; 1 = one by one.</summary>
+    public int Parallel { get; set; } = 4;
 }
 
 internal sealed class FreshnessConfig

@@ -17,7 +17,8 @@ namespace CrmEtl.Host.Downloads;
 /// </summary>
 internal sealed class DownloadService(HostContext host, CrmEtlConfig config, string connectionString)
 {
-    public async Task<IReadOnlyList<IngestOutcome>> RunAsync(DownloadPlan plan, CancellationToken ct)
+    /// <param name="playwright">The run's Playwright driver (started by the caller while the database was checked).</param>
+    public async Task<IReadOnlyList<IngestOutcome>> RunAsync(IPlaywright playwright, DownloadPlan plan, CancellationToken ct)
     {
         if (plan.Stores.Count == 0) return [];
         Directory.CreateDirectory(config.Download.Folder!);
@@ -25,14 +26,13 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         using var runLimit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         runLimit.CancelAfter(TimeSpan.FromMinutes(config.Timeouts.RunMinutes));
         using var gate = new SemaphoreSlim(Math.Max(1, plan.Parallel));
-        // One Playwright driver for the run; each store gets its own browser from it (see StoreAsync).
-        using var playwright = await Playwright.CreateAsync();
+        await using var browser = new SharedBrowser(playwright, config.Browser, plan.Headless);
         var runs = plan.Stores.Select(async store =>
         {
             await gate.WaitAsync(ct);
             try
             {
-                return await StoreAsync(playwright, store, plan, runLimit, ct);
+                return await StoreAsync(browser, store, plan, runLimit, ct);
             }
             finally
             {
@@ -42,8 +42,8 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         return (await Task.WhenAll(runs)).SelectMany(r => r).ToList();
     }
 
-    // One store: its lock, its own browser (so the watchdog can end it alone), its windows one by one.
-    private async Task<List<IngestOutcome>> StoreAsync(IPlaywright playwright, StoreConfig storeConfig, DownloadPlan plan,
+    // One store: its lock, its own context of the shared browser (so the watchdog can end it alone), its windows one by one.
+    private async Task<List<IngestOutcome>> StoreAsync(SharedBrowser browser, StoreConfig storeConfig, DownloadPlan plan,
         CancellationTokenSource runLimit, CancellationToken ct)
     {
         var store = storeConfig.ToStore();
@@ -66,16 +66,16 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
 
         using var storeLimit = CancellationTokenSource.CreateLinkedTokenSource(runLimit.Token);
         storeLimit.CancelAfter(TimeSpan.FromMinutes(config.Timeouts.StoreMinutes));
-        var owner = BrowserReaper.Owner(store.Crm, store.Id);
-        // The watchdog: when the limit passes, the store's browser and all its processes are ended at once,
-        // whatever the flow is waiting for.
+        IBrowserContext? context = null;
+        // The watchdog: when the limit passes, the store's context and its pages are closed at once, whatever
+        // the flow is waiting for.
         await using var watchdog = storeLimit.Token.Register(() =>
         {
             if (ct.IsCancellationRequested) return;
-            Log.Error(scope, "watchdog.timeout", $"time limit passed; ended {BrowserReaper.Kill(owner)} browser processes");
+            Log.Error(scope, "watchdog.timeout", "time limit passed; closing its browser context");
+            _ = CloseQuietlyAsync(context, scope);
         });
         var profile = config.ProfilePath(storeConfig);
-        BrowserHost? browser = null;
         try
         {
             if (plugin.Plugin.Portal is not { } portal)
@@ -94,18 +94,12 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
 
             async Task WindowsOfStoreAsync()
             {
-                await Launches.WaitAsync(storeLimit.Token); // one launch at a time through the shared driver
-                try
-                {
-                    browser = await BrowserHost.LaunchAsync(playwright, config.Browser, plan.Headless, owner, storeLimit.Token);
-                }
-                finally
-                {
-                    Launches.Release();
-                }
-                var context = await browser.NewContextAsync(profile);
+                var saved = await File.ReadAllTextAsync(profile, storeLimit.Token);
+                context = await browser.NewContextAsync(profile, storeLimit.Token);
+                var pagesOpened = false;
+                context.Page += (_, _) => pagesOpened = true;
                 var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, storeConfig.ExportMode),
-                    config.UrlsFor(store.Crm), Timeouts(), message => Log.Info(scope, "portal", message));
+                    config.UrlsFor(store.Crm), Timeouts(), message => Log.Info(scope, "portal", message)) { SavedState = saved };
 
                 foreach (var (from, to) in windows)
                 {
@@ -115,7 +109,7 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
                     storeLimit.Token.ThrowIfCancellationRequested(); // an ingestion cut short by the watchdog is a timeout
                     lock (outcomes) outcomes.Add(outcome);
                 }
-                await ProfileStore.SaveAsync(context, profile, ct); // the portal may have refreshed its cookies
+                await ProfileStore.SaveAsync(context, profile, saved, pagesOpened, ct); // the portal may have refreshed its cookies
             }
         }
         catch (Exception e) when (Classify(e, storeLimit, ct) is { } failure)
@@ -134,25 +128,25 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         }
         finally
         {
-            if (browser is not null)
-            {
-                try
-                {
-                    await browser.DisposeAsync();
-                }
-                catch (Exception e) when (e is PlaywrightException or TimeoutException or IOException)
-                {
-                    Log.Debug(scope, "browser.closed", e.Message); // ended by the watchdog
-                }
-            }
-            BrowserReaper.Kill(owner);
+            await CloseQuietlyAsync(context, scope);
         }
         lock (outcomes) return outcomes.ToList(); // an abandoned flow may still be running: hand over a copy
     }
 
-    // Never throws: when the database itself is what failed, the log is the record.
-    private static readonly SemaphoreSlim Launches = new(1, 1);
+    private static async Task CloseQuietlyAsync(IBrowserContext? context, string scope)
+    {
+        if (context is null) return;
+        try
+        {
+            await context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException or IOException)
+        {
+            Log.Debug(scope, "browser.closed", e.Message); // closed by the watchdog, or the browser died; the run's end reaps it
+        }
+    }
 
+    // Never throws: when the database itself is what failed, the log is the record.
     private async Task RecordNotDownloadedAsync(LoadedPlugin plugin, Store store, DateOnly from, DateOnly to, string status, string kind, string message)
     {
         try

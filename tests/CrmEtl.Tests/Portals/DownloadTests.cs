@@ -204,6 +204,60 @@ public sealed class DownloadTests : IAsyncLifetime
             await Db.ScalarAsync<long>(_db, "select count(*) from orders where cost_center = 'UN3668'"));
     }
 
+    [Fact]
+    public async Task Four_stores_share_one_browser_and_each_saves_its_session_back()
+    {
+        _portals.Sandbox.Knobs.ReportDelaySeconds = 2; // keeps the browser up long enough to be seen
+        var before = Directory.GetFiles(_portals.ProfilesDir, "*.json").ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        using var process = _host.Start("download", "--from", Day.ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"), "--json");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var browsers = new HashSet<int>();
+        while (!process.HasExited)
+        {
+            browsers.UnionWith(BrowserMainProcesses(process.Id));
+            await Task.Delay(50);
+        }
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        var runs = JsonDocument.Parse(await stdout).RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(4, runs.Count(r => r.GetProperty("status").GetString() == "succeeded"));
+        Assert.Single(browsers);
+        Assert.Equal(4, before.Count);
+        foreach (var (profile, written) in before)
+        {
+            Assert.True(File.GetLastWriteTimeUtc(profile) > written, $"{profile} was not saved back");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(profile));
+            var state = await File.ReadAllTextAsync(profile);
+            Assert.NotEmpty(JsonDocument.Parse(state).RootElement.GetProperty("cookies").EnumerateArray());
+            if (Path.GetFileName(profile).StartsWith("uc_", StringComparison.Ordinal)) // saved without a page: token kept
+                Assert.NotNull(CrmEtl.Abstractions.Portals.StorageState.LocalStorageItem(state, _portals.Sandbox.UcStore, "token"));
+        }
+    }
+
+    // Chromium's main processes: tagged with the host's pid, with a parent that is not (a helper, or a child caught
+    // between fork and exec, has a tagged parent).
+    private static IEnumerable<int> BrowserMainProcesses(int hostPid)
+    {
+        var tagged = new Dictionary<int, int>(); // pid -> parent pid
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"--crm-etl-owner={hostPid}/")) continue;
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                tagged[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+            }
+            catch (Exception e) when (e is IOException or FormatException)
+            {
+                // gone meanwhile
+            }
+        }
+        return tagged.Where(p => !tagged.ContainsKey(p.Value)).Select(p => p.Key);
+    }
+
     private async Task<(HostProcess.Result Result, List<JsonElement> Runs)> DownloadAsync(params string[] args)
     {
         var result = await _host.RunAsync(["download", .. args, "--json"]);
