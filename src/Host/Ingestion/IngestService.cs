@@ -25,10 +25,10 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
         try
         {
             if (!File.Exists(request.FilePath)) throw new FileNotFoundException($"{request.FilePath}: file not found");
-            md5 = await FileHash.Md5Async(request.FilePath, ct);
 
             await using var conn = new NpgsqlConnection(connectionString);
             await conn.OpenAsync(ct);
+            md5 = await FileHash.Md5Async(conn, request.FilePath, remember: !request.DryRun, ct);
             if (!request.DryRun) runId = await RunRecorder.StartAsync(conn, null, request, md5, ct);
 
             await using var tx = await conn.BeginTransactionAsync(ct);

@@ -152,6 +152,37 @@ public sealed class IngestionTests : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task A_file_stat_says_is_unchanged_is_not_hashed_again_and_one_written_again_is()
+    {
+        var file = Files.Td(_dir, TdOrderReport.Orders("a817", Files.Day.AddDays(-25), count: 6), name: "hashes.xlsx");
+        const string remembered = "select md5_hash from file_hashes where path = $1";
+        var path = Path.GetFullPath(file);
+
+        var dry = await _pipeline.IngestAsync("td", "a817", file, dryRun: true);
+        Assert.Equal(Md5(file), dry.Md5);
+        Assert.Equal(0, await Db.ScalarAsync<long>(_cs, "select count(*) from file_hashes where path = $1", path)); // a dry run keeps nothing
+
+        var first = await _pipeline.IngestAsync("td", "a817", file);
+        Assert.Equal((IngestOutcome.Succeeded, Md5(file)), (first.Status, first.Md5));
+        Assert.Equal(Md5(file), await Db.ScalarAsync<string>(_cs, remembered, path));
+        Assert.Equal(new FileInfo(file).Length, await Db.ScalarAsync<long>(_cs, "select size_bytes from file_hashes where path = $1", path));
+
+        // Unchanged on disk, the file is known by its remembered hash without being read: with that hash set
+        // to another value, the run goes by that value.
+        await Db.ExecAsync(_cs, $"update file_hashes set md5_hash = 'not-read-again' where path = '{path}'");
+        Assert.Equal("not-read-again", (await _pipeline.IngestAsync("td", "a817", file)).Md5);
+
+        // Written again (new content, new modification time): read and hashed again, so never taken for the old file.
+        Files.Td(_dir, TdOrderReport.Orders("a817", Files.Day.AddDays(-26), count: 4), name: "hashes.xlsx");
+        var rewritten = await _pipeline.IngestAsync("td", "a817", file);
+        Assert.Equal((IngestOutcome.Succeeded, Md5(file), 4L), (rewritten.Status, rewritten.Md5, rewritten.Inserted));
+        Assert.Equal(Md5(file), await Db.ScalarAsync<string>(_cs, remembered, path));
+    }
+
+    private static string Md5(string path) =>
+        Convert.ToHexString(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+
+    [Fact]
     public async Task A_later_export_of_the_same_day_inserts_new_orders_and_updates_changed_ones()
     {
         var day = Files.Day.AddDays(-5);
