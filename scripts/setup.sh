@@ -43,7 +43,7 @@ crmetl_ensure_build() {
         flock 9
         if [ ! -f "$stamp" ] || [ -n "$(find "$CRMETL_ROOT/src" "$CRMETL_ROOT/plugins" "$CRMETL_ROOT/tests" "$CRMETL_ROOT/bench" \
                 "$CRMETL_ROOT"/Directory.*.props "$CRMETL_ROOT/scripts/setup.sh" -newer "$stamp" \
-                \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name 'setup.sh' \) -not -path '*/bin/*' -not -path '*/obj/*' \
+                \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name '*.sql' -o -name 'setup.sh' \) -not -path '*/bin/*' -not -path '*/obj/*' \
                 -print -quit 2>/dev/null)" ]; then
             crmetl_say "building (dotnet build -c Release)"
             dotnet build "$CRMETL_ROOT/CrmEtl.sln" -c Release -nologo -v q -clp:ErrorsOnly >&2

@@ -200,6 +200,11 @@ public sealed class IngestionTests : IClassFixture<DatabaseFixture>
         var delivered = evening.Count(o => o.Status == "Delivered");
         Assert.Equal(delivered, await Db.ScalarAsync<long>(_cs,
             "select count(*) from orders where order_date = $1 and cost_center = 'UN3668' and order_status = 'Delivered'", day));
+        // Every order's payload is its latest staged row, new, updated or left alone.
+        var payloads = (await Db.RowsAsync(_cs, "select source_order_id, source_payload ->> 'order_status', source_payload ->> 'order_no' " +
+                                                "from orders where order_date = $1 and cost_center = 'UN3668'", day))
+            .ToDictionary(r => (string)r[0]!, r => ((string?)r[1], (string?)r[2]));
+        Assert.Equal(evening.ToDictionary(o => o.OrderNo, o => ((string?)o.Status, (string?)o.OrderNo)), payloads);
     }
 
     [Fact]

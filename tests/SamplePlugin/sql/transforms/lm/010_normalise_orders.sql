@@ -1,4 +1,4 @@
--- reads: stg_lm_sales (current batch); writes: incoming_orders; grain: one row per bill
+-- reads: stg_lm_sales (current batch); writes: incoming_orders, incoming_payloads; grain: one row per bill
 create temp table incoming_orders on commit drop as
 select cc.cost_center, 'LM' as source_system, s.store_code as source_store_code, s.bill as source_order_id,
        null::text as source_invoice_no,
@@ -7,8 +7,14 @@ select cc.cost_center, 'LM' as source_system, s.store_code as source_store_code,
        s.amount as gross_amount, 0::numeric as discount_amount, s.amount as taxable_amount,
        0::numeric as tax_amount, s.amount as net_amount,
        null::jsonb as payment_mode_summary, null::text as payment_status, null::text as order_status,
-       to_jsonb(s) - 'load_batch_id' - 'row_hash' as source_payload,
-       s.row_hash as source_row_hash
+       s.source_row_number, s.row_hash as source_row_hash
 from stg_lm_sales s
 join cost_centers cc on cc.crm = 'lm' and cc.store_code = s.store_code
+where s.load_batch_id = crm_etl_batch();
+
+drop view if exists pg_temp.incoming_payloads;
+create temp view incoming_payloads as
+select s.store_code as source_store_code, s.bill as source_order_id, s.source_row_number,
+       to_jsonb(s) - 'load_batch_id' - 'row_hash' as source_payload
+from stg_lm_sales s
 where s.load_batch_id = crm_etl_batch();
