@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CrmEtl.Abstractions.Portals;
 using CrmEtl.Host.Cli;
 using CrmEtl.Host.Downloads;
+using CrmEtl.Host.Ingestion;
 using Npgsql;
 
 namespace CrmEtl.Host.Commands;
@@ -58,7 +59,8 @@ internal static class DemoCommand
 
         Console.WriteLine("\norders per cost center:");
         await PrintOrdersAsync(connectionString, ct);
-        var ok = first.Concat(second).All(o => o.IsOk) && second.Sum(o => o.Inserted) == 0;
+        // Nothing else runs against the demo's database: a store skipped as busy is a fault here.
+        var ok = first.Concat(second).All(o => o.IsOk && o.Status != IngestOutcome.Skipped) && second.Sum(o => o.Inserted) == 0;
         Console.WriteLine($"\ndemo {(ok ? "finished" : "FAILED")} in {clock.Elapsed.TotalSeconds:0.0} s; " +
                           $"run 1 inserted {first.Sum(o => o.Inserted)}, run 2 inserted {second.Sum(o => o.Inserted)} " +
                           $"and found {second.Sum(o => o.Unchanged)} unchanged");
