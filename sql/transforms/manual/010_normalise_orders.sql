@@ -66,8 +66,6 @@ select
     s.store_code                                          as source_store_code,
     s.order_id                                            as source_order_id,
     s.source_row_number,
-    (to_jsonb(s) - array['source_system', 'store_code', 'cost_center', 'file_md5',
-                         'load_batch_id', 'source_row_number', 'extra_columns', 'row_hash'])
-        || coalesce(s.extra_columns, '{}'::jsonb)        as source_payload
+    staged_payload(to_jsonb(s), s.extra_columns)          as source_payload
 from stg_manual_orders s
 where s.load_batch_id = crm_etl_batch();

@@ -76,8 +76,6 @@ select
     s.store_code                                          as source_store_code,
     s.booking_id                                          as source_order_id,
     s.source_row_number,
-    (to_jsonb(s) - array['s_no', 'source_system', 'store_code', 'cost_center', 'file_md5',
-                         'load_batch_id', 'source_row_number', 'extra_columns', 'row_hash'])
-        || coalesce(s.extra_columns, '{}'::jsonb)        as source_payload
+    staged_payload(to_jsonb(s), s.extra_columns, array['s_no']) as source_payload
 from stg_uc_gst_report s
 where s.load_batch_id = crm_etl_batch();

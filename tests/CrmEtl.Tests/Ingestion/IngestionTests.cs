@@ -183,6 +183,23 @@ public sealed class IngestionTests : IClassFixture<DatabaseFixture>
         Convert.ToHexString(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 
     [Fact]
+    public async Task A_column_the_portal_added_lands_in_the_payload_beside_the_report_columns()
+    {
+        var orders = TdOrderReport.Orders("a817", Files.Day.AddDays(-27), count: 5);
+        var file = Files.Td(_dir, orders, name: "extra.xlsx", bend: t => t.InsertColumn(5, "Loyalty Points", r => (double)(r * 10)));
+
+        var outcome = await _pipeline.IngestAsync("td", "a817", file);
+
+        Assert.Equal((IngestOutcome.Succeeded, 5L), (outcome.Status, outcome.Inserted));
+        var rows = await Db.RowsAsync(_cs, """
+            select source_payload ->> 'Loyalty Points', source_payload ->> 'order_no', source_payload ? 'load_batch_id',
+                   source_payload ? 'extra_columns', source_payload ? 'row_hash'
+            from orders where source_order_id = $1
+            """, orders[3].OrderNo);
+        Assert.Equal(["30", orders[3].OrderNo, false, false, false], rows.Single());
+    }
+
+    [Fact]
     public async Task A_later_export_of_the_same_day_inserts_new_orders_and_updates_changed_ones()
     {
         var day = Files.Day.AddDays(-5);
