@@ -46,8 +46,7 @@ internal sealed class UCleanPortal : IPortal
     public async Task DownloadAsync(PortalSession session, DateOnly from, DateOnly to, string targetPath, CancellationToken ct)
     {
         var store = session.Url("store");
-        var token = session.SavedLocalStorage(store, "token")
-                    ?? await StoredTokenAsync(session.Context, store)
+        var token = (session.SavedState is not null ? session.SavedLocalStorage(store, "token") : await StoredTokenAsync(session.Context, store))
                     ?? throw new PortalException(PortalFailure.SessionExpired, "read session", "the saved session holds no UClean token");
         var headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}", ["Accept"] = "application/json, */*" };
         var api = session.Context.APIRequest;

@@ -58,10 +58,11 @@ internal sealed class BrowserHost : IAsyncDisposable
         }
     }
 
-    public Task<IBrowserContext> NewContextAsync(string? storageStatePath) =>
+    /// <param name="storageState">A saved session (Playwright's storage state JSON), or null for a fresh one.</param>
+    public Task<IBrowserContext> NewContextAsync(string? storageState) =>
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            StorageStatePath = storageStatePath is not null && File.Exists(storageStatePath) ? storageStatePath : null,
+            StorageState = storageState,
             AcceptDownloads = true,
             Locale = "en-IN",
             TimezoneId = "Asia/Kolkata",

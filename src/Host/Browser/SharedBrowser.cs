@@ -17,7 +17,8 @@ internal sealed class SharedBrowser(IPlaywright playwright, BrowserConfig config
     /// <summary>The owner tag of this run's browser (see <see cref="BrowserReaper"/>).</summary>
     public static string Owner => $"{Environment.ProcessId}/run";
 
-    public async Task<IBrowserContext> NewContextAsync(string storageStatePath, CancellationToken ct)
+    /// <param name="storageState">The store's saved session (Playwright's storage state JSON).</param>
+    public async Task<IBrowserContext> NewContextAsync(string storageState, CancellationToken ct)
     {
         await _launch.WaitAsync(ct);
         try
@@ -28,7 +29,7 @@ internal sealed class SharedBrowser(IPlaywright playwright, BrowserConfig config
                 _browser = null;
             }
             _browser ??= await BrowserHost.LaunchAsync(playwright, config, headless, Owner, ct);
-            return await _browser.NewContextAsync(storageStatePath);
+            return await _browser.NewContextAsync(storageState);
         }
         finally
         {

@@ -94,8 +94,9 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
 
             async Task WindowsOfStoreAsync()
             {
+                // Read once: the context is loaded from, and the session saved back over, the same text.
                 var saved = await File.ReadAllTextAsync(profile, storeLimit.Token);
-                context = await browser.NewContextAsync(profile, storeLimit.Token);
+                context = await browser.NewContextAsync(saved, storeLimit.Token);
                 var pagesOpened = false;
                 context.Page += (_, _) => pagesOpened = true;
                 var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, storeConfig.ExportMode),

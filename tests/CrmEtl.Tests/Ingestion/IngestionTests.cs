@@ -159,12 +159,12 @@ public sealed class IngestionTests : IClassFixture<DatabaseFixture>
         var path = Path.GetFullPath(file);
 
         var dry = await _pipeline.IngestAsync("td", "a817", file, dryRun: true);
-        Assert.Equal(Md5(file), dry.Md5);
+        Assert.Equal(Files.Md5(file), dry.Md5);
         Assert.Equal(0, await Db.ScalarAsync<long>(_cs, "select count(*) from file_hashes where path = $1", path)); // a dry run keeps nothing
 
         var first = await _pipeline.IngestAsync("td", "a817", file);
-        Assert.Equal((IngestOutcome.Succeeded, Md5(file)), (first.Status, first.Md5));
-        Assert.Equal(Md5(file), await Db.ScalarAsync<string>(_cs, remembered, path));
+        Assert.Equal((IngestOutcome.Succeeded, Files.Md5(file)), (first.Status, first.Md5));
+        Assert.Equal(Files.Md5(file), await Db.ScalarAsync<string>(_cs, remembered, path));
         Assert.Equal(new FileInfo(file).Length, await Db.ScalarAsync<long>(_cs, "select size_bytes from file_hashes where path = $1", path));
 
         // Unchanged on disk, the file is known by its remembered hash without being read: with that hash set
@@ -175,12 +175,9 @@ public sealed class IngestionTests : IClassFixture<DatabaseFixture>
         // Written again (new content, new modification time): read and hashed again, so never taken for the old file.
         Files.Td(_dir, TdOrderReport.Orders("a817", Files.Day.AddDays(-26), count: 4), name: "hashes.xlsx");
         var rewritten = await _pipeline.IngestAsync("td", "a817", file);
-        Assert.Equal((IngestOutcome.Succeeded, Md5(file), 4L), (rewritten.Status, rewritten.Md5, rewritten.Inserted));
-        Assert.Equal(Md5(file), await Db.ScalarAsync<string>(_cs, remembered, path));
+        Assert.Equal((IngestOutcome.Succeeded, Files.Md5(file), 4L), (rewritten.Status, rewritten.Md5, rewritten.Inserted));
+        Assert.Equal(Files.Md5(file), await Db.ScalarAsync<string>(_cs, remembered, path));
     }
-
-    private static string Md5(string path) =>
-        Convert.ToHexString(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 
     [Fact]
     public async Task A_column_the_portal_added_lands_in_the_payload_beside_the_report_columns()

@@ -64,7 +64,7 @@ public sealed class DownloadTests : IAsyncLifetime
         Assert.True(result.ExitCode == 0, result.ToString());
         var file = Path.Combine(_downloads, "TD_OrderReport_KirtiNagar_2025-11-11_to_2025-11-11.xlsx");
         Assert.True(File.Exists(file));
-        Assert.Equal(await Db.ScalarAsync<string>(_db, "select md5_hash from download_ledger"), Md5(file));
+        Assert.Equal(await Db.ScalarAsync<string>(_db, "select md5_hash from download_ledger"), Files.Md5(file));
     }
 
     [Fact]
@@ -216,7 +216,7 @@ public sealed class DownloadTests : IAsyncLifetime
         var browsers = new HashSet<int>();
         while (!process.HasExited)
         {
-            browsers.UnionWith(BrowserMainProcesses(process.Id));
+            browsers.UnionWith(BrowserProcesses.MainOf(process.Id));
             await Task.Delay(50);
         }
         await process.WaitForExitAsync();
@@ -235,28 +235,6 @@ public sealed class DownloadTests : IAsyncLifetime
             if (Path.GetFileName(profile).StartsWith("uc_", StringComparison.Ordinal)) // saved without a page: token kept
                 Assert.NotNull(CrmEtl.Abstractions.Portals.StorageState.LocalStorageItem(state, _portals.Sandbox.UcStore, "token"));
         }
-    }
-
-    // Chromium's main processes: tagged with the host's pid, with a parent that is not (a helper, or a child caught
-    // between fork and exec, has a tagged parent).
-    private static IEnumerable<int> BrowserMainProcesses(int hostPid)
-    {
-        var tagged = new Dictionary<int, int>(); // pid -> parent pid
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                if (!File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"--crm-etl-owner={hostPid}/")) continue;
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                tagged[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
-            }
-            catch (Exception e) when (e is IOException or FormatException)
-            {
-                // gone meanwhile
-            }
-        }
-        return tagged.Where(p => !tagged.ContainsKey(p.Value)).Select(p => p.Key);
     }
 
     private async Task<(HostProcess.Result Result, List<JsonElement> Runs)> DownloadAsync(params string[] args)
@@ -278,7 +256,4 @@ public sealed class DownloadTests : IAsyncLifetime
     {
         for (var d = from; d <= to; d = d.AddDays(1)) yield return d;
     }
-
-    private static string Md5(string path) =>
-        Convert.ToHexString(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 }

@@ -218,21 +218,5 @@ public sealed class UnattendedTests : IAsyncLifetime
         }
     }
 
-    private static List<int> BrowsersOf(int hostPid) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => (Dir: d, Ok: int.TryParse(Path.GetFileName(d), out var pid), Pid: pid))
-            .Where(x => x.Ok)
-            .Where(x =>
-            {
-                try
-                {
-                    return File.ReadAllText(Path.Combine(x.Dir, "cmdline")).Contains($"--crm-etl-owner={hostPid}/");
-                }
-                catch (Exception)
-                {
-                    return false;
-                }
-            })
-            .Select(x => x.Pid)
-            .ToList();
+    private static List<int> BrowsersOf(int hostPid) => BrowserProcesses.Of(hostPid).Keys.ToList();
 }

@@ -7,6 +7,10 @@ internal static class Files
 {
     public static readonly DateOnly Day = new(2025, 11, 12);
 
+    /// <summary>A file's md5 as the ledger writes it (32 lower-case hex digits).</summary>
+    public static string Md5(string path) =>
+        Convert.ToHexString(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+
     public static string Td(string dir, IReadOnlyList<TdOrder> orders, TdReportOptions? options = null,
         Action<ReportTable>? bend = null, string name = "order-report.xlsx")
     {

@@ -15,6 +15,6 @@ where s.load_batch_id = crm_etl_batch();
 drop view if exists pg_temp.incoming_payloads;
 create temp view incoming_payloads as
 select s.store_code as source_store_code, s.bill as source_order_id, s.source_row_number,
-       to_jsonb(s) - 'load_batch_id' - 'row_hash' as source_payload
+       staged_payload(to_jsonb(s), s.extra_columns) as source_payload
 from stg_lm_sales s
 where s.load_batch_id = crm_etl_batch();
