@@ -117,7 +117,14 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         {
             int done;
             lock (outcomes) done = outcomes.Count;
-            var (from, to) = windows[Math.Min(done, windows.Count - 1)];
+            if (done == windows.Count)
+            {
+                // Every window is in and has its outcome; only saving the session back failed (the limit can
+                // pass just then). The saved session is left as it was: the next run logs in with it again.
+                Log.Warn(scope, "session.not_saved", $"the session was not saved back ({failure.Message})");
+                lock (outcomes) return outcomes.ToList();
+            }
+            var (from, to) = windows[done];
             var message = failure.Kind == "session_expired"
                 ? $"{failure.Message}; a person must log in again: ./crm-etl bootstrap --crm {store.Crm} --store {store.Id}"
                 : failure.Message;

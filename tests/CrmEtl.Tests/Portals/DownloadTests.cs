@@ -237,6 +237,29 @@ public sealed class DownloadTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_session_that_cannot_be_saved_back_leaves_the_ingested_window_succeeded_once()
+    {
+        var profile = Path.Combine(_portals.ProfilesDir, "td_a817.json");
+        var loaded = await File.ReadAllTextAsync(profile);
+        var blocker = Directory.CreateDirectory(profile + ".tmp"); // the session is written there first, then moved
+        try
+        {
+            var (result, runs) = await DownloadAsync("--crm", "td", "--store", "a817", "--from", Day.AddDays(-30).ToString("yyyy-MM-dd"),
+                "--to", Day.AddDays(-30).ToString("yyyy-MM-dd"));
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal([("a817", "succeeded")], runs.Select(r => (r.GetProperty("store").GetString(), r.GetProperty("status").GetString())));
+            Assert.Contains("session.not_saved", result.Stderr);
+            Assert.Equal(["downloaded"], (await Db.RowsAsync(_db, "select status from download_ledger where store = 'a817'")).Select(r => (string?)r[0]));
+            Assert.Equal(loaded, await File.ReadAllTextAsync(profile));
+        }
+        finally
+        {
+            blocker.Delete();
+        }
+    }
+
     private async Task<(HostProcess.Result Result, List<JsonElement> Runs)> DownloadAsync(params string[] args)
     {
         var result = await _host.RunAsync(["download", .. args, "--json"]);
