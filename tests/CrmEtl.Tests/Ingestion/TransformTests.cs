@@ -80,6 +80,34 @@ public sealed class TransformTests(DatabaseFixture db) : IClassFixture<DatabaseF
         Assert.Equal(0, await Db.ScalarAsync<long>(db.ConnectionString, "select count(*) from stg_td_order_report where file_md5 = $1", outcome.Md5!));
     }
 
+    [Fact]
+    public async Task The_shared_helpers_let_a_batch_query_run_on_every_core()
+    {
+        // One parallel-unsafe function anywhere in a query keeps all of it on one core (a 1M-row normalise
+        // step took twice as long).
+        var unsafeHelpers = await Db.RowsAsync(db.ConnectionString,
+            "select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and p.proparallel <> 's'");
+        Assert.Empty(unsafeHelpers.Select(r => (string?)r[0]));
+
+        await using var conn = new Npgsql.NpgsqlConnection(db.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        // force_parallel_mode (PostgreSQL 16: debug_parallel_query) puts a Gather over any query that may run in parallel.
+        const string plan = """
+            select set_config('crmetl.load_batch_id', '1', true),
+                   (select set_config(name, 'on', true) from pg_settings where name in ('debug_parallel_query', 'force_parallel_mode') limit 1);
+            explain select count(*) from stg_td_order_report s where s.load_batch_id = crm_etl_batch() and normalise_mobile(s.phone) is not null
+            """;
+        await using var cmd = new Npgsql.NpgsqlCommand(plan, conn, tx);
+        var lines = new List<string>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        }
+        Assert.True(lines.Any(l => l.Contains("Gather")), string.Join("\n", lines));
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
