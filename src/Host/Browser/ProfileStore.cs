@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using CrmEtl.Abstractions.Portals;
+using CrmEtl.Host.Logging;
 using Microsoft.Playwright;
 
 namespace CrmEtl.Host.Browser;
@@ -20,6 +22,17 @@ internal static class ProfileStore
     /// opened, local storage cannot have changed and only the cookies are read; Playwright's full storage state
     /// opens a page per origin to read local storage (about 0.4 s a store here).
     /// </summary>
+    /// <summary>
+    /// A saved session without the local storage of origins that are not the portal's addresses (<paramref name="urls"/>);
+    /// a download saves it back so.
+    /// </summary>
+    public static async Task<string> LoadAsync(string path, IEnumerable<string> urls, string scope, CancellationToken ct)
+    {
+        var (state, dropped) = StorageState.KeepOrigins(await File.ReadAllTextAsync(path, ct), urls);
+        if (dropped > 0) Log.Info(scope, "session.pruned", $"dropped the saved local storage of {dropped} origins that are not the portal's addresses");
+        return state;
+    }
+
     public static async Task SaveAsync(IBrowserContext context, string path, string loaded, bool pagesOpened, CancellationToken ct)
     {
         if (pagesOpened)

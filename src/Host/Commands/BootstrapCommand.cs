@@ -34,7 +34,7 @@ internal static class BootstrapCommand
         Log.Info(scope, "bootstrap.start", headless ? "scripted login" : "opening the login page in a browser window");
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         await using var browser = await BrowserHost.LaunchAsync(playwright, config.Browser, headless, BrowserReaper.Owner(store.Crm, store.Id), ct);
-        await using var context = await browser.NewContextAsync(File.Exists(path) ? await File.ReadAllTextAsync(path, ct) : null);
+        await using var context = await browser.NewContextAsync(File.Exists(path) ? await ProfileStore.LoadAsync(path, config.UrlsFor(store.Crm).Values, scope, ct) : null);
         var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, store.ExportMode),
             config.UrlsFor(store.Crm),
             new PortalTimeouts

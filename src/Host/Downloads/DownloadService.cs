@@ -95,7 +95,7 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             async Task WindowsOfStoreAsync()
             {
                 // Read once: the context is loaded from, and the session saved back over, the same text.
-                var saved = await File.ReadAllTextAsync(profile, storeLimit.Token);
+                var saved = await ProfileStore.LoadAsync(profile, config.UrlsFor(store.Crm).Values, scope, storeLimit.Token);
                 context = await browser.NewContextAsync(saved, storeLimit.Token);
                 var pagesOpened = false;
                 context.Page += (_, _) => pagesOpened = true;

@@ -260,6 +260,34 @@ public sealed class DownloadTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_session_is_saved_back_without_the_origins_the_portal_no_longer_uses()
+    {
+        // The portal moved ports 30 times: each old origin would be loaded whenever the store's context opens.
+        var profile = Path.Combine(_portals.ProfilesDir, "uc_sector56.json");
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(profile))!.AsObject();
+        var origins = state["origins"]!.AsArray();
+        var live = origins.Count;
+        for (var port = 50001; port <= 50030; port++)
+            origins.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["origin"] = $"http://127.0.0.4:{port}",
+                ["localStorage"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["name"] = "token", ["value"] = "old" }),
+            });
+        await File.WriteAllTextAsync(profile, state.ToJsonString());
+
+        var (result, runs) = await DownloadAsync("--crm", "uc", "--store", "sector56", "--from", Day.AddDays(-31).ToString("yyyy-MM-dd"),
+            "--to", Day.AddDays(-31).ToString("yyyy-MM-dd"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("succeeded", Assert.Single(runs).GetProperty("status").GetString());
+        Assert.Contains("dropped the saved local storage of 30 origins", result.Stderr);
+        var saved = await File.ReadAllTextAsync(profile);
+        Assert.Equal(live, JsonDocument.Parse(saved).RootElement.GetProperty("origins").GetArrayLength());
+        Assert.NotNull(CrmEtl.Abstractions.Portals.StorageState.LocalStorageItem(saved, _portals.Sandbox.UcStore, "token"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(profile));
+    }
+
     private async Task<(HostProcess.Result Result, List<JsonElement> Runs)> DownloadAsync(params string[] args)
     {
         var result = await _host.RunAsync(["download", .. args, "--json"]);

@@ -25,6 +25,24 @@ public sealed class StorageStateTests
         Assert.Null(StorageState.LocalStorageItem("""{"cookies":[]}""", "https://store.example", "token"));
 
     [Fact]
+    public void Origins_that_are_not_the_portals_addresses_are_dropped_with_their_count()
+    {
+        var (kept, dropped) = StorageState.KeepOrigins(State, ["https://store.example/login", "https://api.store.example"]);
+
+        Assert.Equal(1, dropped);
+        Assert.Equal("t-123", StorageState.LocalStorageItem(kept, "https://store.example", "token"));
+        Assert.Null(StorageState.LocalStorageItem(kept, "https://other.example", "token"));
+        Assert.Contains("\"sid\"", kept); // cookies untouched
+    }
+
+    [Fact]
+    public void A_state_with_only_the_portals_origins_or_no_addresses_to_keep_is_returned_as_it_is()
+    {
+        Assert.Equal((State, 0), StorageState.KeepOrigins(State, ["https://store.example", "https://other.example"]));
+        Assert.Equal((State, 0), StorageState.KeepOrigins(State, []));
+    }
+
+    [Fact]
     public void A_session_reads_its_saved_state_and_without_one_answers_null()
     {
         var session = new PortalSession(null!, new PortalStore("uc", "s", "UC1", "S", null), new Dictionary<string, string>(), new PortalTimeouts(), _ => { });
