@@ -161,8 +161,8 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         }
         process.StandardInput.Close();
 
-        // A scheduled run starts on a quiet machine (cron runs hours apart); back to back, each run also pays
-        // for the previous one's browser still winding down (four stores: 8.0 s against 5.6-7.6 s).
+        // A scheduled run starts on a quiet machine (cron runs hours apart), not while the previous run's
+        // browser is still winding down.
         async Task<double> ScheduledRunAsync(params string[] args)
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
