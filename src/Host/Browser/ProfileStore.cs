@@ -18,11 +18,6 @@ internal static class ProfileStore
     };
 
     /// <summary>
-    /// Saves the context's session over the file it was loaded from (<paramref name="loaded"/>). Where no page was
-    /// opened, local storage cannot have changed and only the cookies are read; Playwright's full storage state
-    /// opens a page per origin to read local storage (about 0.4 s a store here).
-    /// </summary>
-    /// <summary>
     /// A saved session without the local storage of origins that are not the portal's addresses (<paramref name="urls"/>);
     /// a download saves it back so.
     /// </summary>
@@ -33,6 +28,11 @@ internal static class ProfileStore
         return state;
     }
 
+    /// <summary>
+    /// Saves the context's session over the file it was loaded from (<paramref name="loaded"/>). Where no page was
+    /// opened, local storage cannot have changed and only the cookies are read; Playwright's full storage state
+    /// opens a page per origin to read local storage (about 0.4 s a store here).
+    /// </summary>
     public static async Task SaveAsync(IBrowserContext context, string path, string loaded, bool pagesOpened, CancellationToken ct)
     {
         if (pagesOpened)

@@ -34,9 +34,10 @@ internal static class BootstrapCommand
         Log.Info(scope, "bootstrap.start", headless ? "scripted login" : "opening the login page in a browser window");
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         await using var browser = await BrowserHost.LaunchAsync(playwright, config.Browser, headless, BrowserReaper.Owner(store.Crm, store.Id), ct);
-        await using var context = await browser.NewContextAsync(File.Exists(path) ? await ProfileStore.LoadAsync(path, config.UrlsFor(store.Crm).Values, scope, ct) : null);
+        var urls = config.UrlsFor(store.Crm);
+        await using var context = await browser.NewContextAsync(File.Exists(path) ? await ProfileStore.LoadAsync(path, urls.Values, scope, ct) : null);
         var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, store.ExportMode),
-            config.UrlsFor(store.Crm),
+            urls,
             new PortalTimeouts
             {
                 Navigation = TimeSpan.FromSeconds(config.Timeouts.NavigationSeconds),
