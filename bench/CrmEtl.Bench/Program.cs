@@ -2,7 +2,8 @@ using System.Diagnostics;
 using CrmEtl.Fixtures;
 
 // crm-etl-bench samples <dir>          the sample reports the README ingests
-// crm-etl-bench generate <rows> <file>  a TumbleDry Order Report of <rows> orders (spec format, quirks, footer)
+// crm-etl-bench generate <rows> <file> [share]  a TumbleDry Order Report of <rows> orders (spec format, quirks,
+//                                              footer); with share (0.01), that share of them moved on
 switch (args)
 {
     case ["samples", var dir]:
@@ -14,9 +15,9 @@ switch (args)
             .Write(Path.Combine(dir, "UC_GST_Sector56_2025-11-12_to_2025-11-12.xlsx"));
         Console.WriteLine($"samples written to {dir}");
         return 0;
-    case ["generate", var rows, var file]:
+    case ["generate", var rows, var file, ..]:
         var clock = Stopwatch.StartNew();
-        BenchReports.WriteTd(int.Parse(rows), file, changedShare: 0);
+        BenchReports.WriteTd(int.Parse(rows), file, changedShare: args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
         Console.WriteLine($"{rows} rows → {file} ({new FileInfo(file).Length / 1e6:0.0} MB) in {clock.Elapsed.TotalSeconds:0.0} s");
         return 0;
     case ["parse", var file]:
@@ -30,7 +31,7 @@ switch (args)
         return await new BenchRunner(root, sizes, portalRuns, Path.GetFullPath(Option(args, "--out", Path.Combine(root, "bench", "results.md")))).RunAsync();
     default:
         Console.Error.WriteLine("usage: crm-etl-bench run [--sizes 10000,100000,1000000] [--portal-runs 5] [--out bench/results.md]\n" +
-                                "       crm-etl-bench samples <dir> | generate <rows> <file> | parse <file>");
+                                "       crm-etl-bench samples <dir> | generate <rows> <file> [share] | parse <file>");
         return 2;
 }
 

@@ -1,22 +1,33 @@
 -- Normalise hand-typed orders (plugins/Manual/template.csv) into the shape of orders.
--- reads:   stg_manual_orders (the current batch)
--- writes:  temp table incoming_orders (dropped at commit) and temp view incoming_payloads;
---          orders/900_merge_orders.sql merges them
--- grain:   one row per (cost_center, Order ID); a later row of the same order wins
--- params:  crm_etl_batch()  -- the host sets it; in psql: set crmetl.load_batch_id = <id>;
+-- reads:   stg_manual_orders (the current batch), orders (what each order was built from)
+-- writes:  temp table incoming_orders (dropped at commit): the batch's orders that may change orders, normalised,
+--          with their payload; temp view incoming_batch: how many orders the batch carries and the days they
+--          span. orders/900_merge_orders.sql merges the first and reports the second.
+-- grain:   one row per (cost_center, Order ID); the last row of an order in the file wins
+-- params:  crm_etl_batch()           -- the host sets it; in psql: set crmetl.load_batch_id = <id>;
+--          crm_etl_skip_unchanged()  -- the host sets it while the transforms are the ones orders were built with
 -- note:    the store was looked up in cost_centers when the file was loaded; its cost center is on the row
 create temp table incoming_orders on commit drop as
 with source as (
     select *
     from stg_manual_orders s
     where s.load_batch_id = crm_etl_batch()
-      -- a later row of the same order wins: later in this file, or in a later batch (so re-running an
-      -- old batch never rolls an order back)
+      -- an order listed twice in the file: its last row wins
       and not exists (
           select 1 from stg_manual_orders later
-          where later.store_code = s.store_code
+          where later.load_batch_id = s.load_batch_id
+            and later.store_code = s.store_code
             and later.order_id = s.order_id
-            and (later.load_batch_id, later.source_row_number) > (s.load_batch_id, s.source_row_number))
+            and later.source_row_number > s.source_row_number)
+      -- an order a later batch wrote is left to it (re-running an old batch never rolls it back), and one
+      -- already built from this very row needs nothing
+      and not exists (
+          select 1 from orders o
+          where o.cost_center = s.cost_center
+            and o.source_system = 'MANUAL'
+            and o.source_order_id = s.order_id
+            and (o.load_batch_id > s.load_batch_id
+                 or crm_etl_skip_unchanged() and o.source_row_hash = s.row_hash))
 ),
 
 final as (
@@ -50,22 +61,27 @@ final as (
         s.payment_status,
         s.order_status,
 
-        -- lineage: the staged row, whose payload incoming_payloads (below) builds
+        -- the raw row: every column of the file, plus columns added to it
+        to_jsonb(report) || coalesce(s.extra_columns, '{}') as source_payload,
+
+        -- lineage: the staged row this order is built from
         s.source_row_number,
         s.row_hash                                        as source_row_hash   -- stands for the payload in the merge's hash
     from source s
+    cross join lateral (
+        select s.order_id, s.invoice_no, s.order_date_time, s.customer_name, s.customer_mobile, s.customer_code,
+               s.gross_amount, s.discount, s.taxable_amount, s.tax, s.net_amount, s.payment_mode, s.payment_status,
+               s.order_status
+    ) report
 )
 
 select * from final;
 
--- The payload of a staged row of this batch: every column of the file, plus columns added to it.
--- The merge builds it only for the orders it writes (building it for a million unchanged rows cost 16 s).
-drop view if exists pg_temp.incoming_payloads;
-create temp view incoming_payloads as
+-- The batch as a whole, for ingest_audit: the orders it carries (changed or not) and the days they span.
+create or replace temp view incoming_batch as
 select
-    s.store_code                                          as source_store_code,
-    s.order_id                                            as source_order_id,
-    s.source_row_number,
-    staged_payload(to_jsonb(s), s.extra_columns)          as source_payload
+    count(distinct (s.cost_center, s.order_id))           as orders,
+    min(s.order_date_time)::date                          as first_order_date,
+    max(s.order_date_time)::date                          as last_order_date
 from stg_manual_orders s
 where s.load_batch_id = crm_etl_batch();

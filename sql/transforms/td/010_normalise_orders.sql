@@ -1,28 +1,40 @@
 -- Normalise TumbleDry Order Report rows into the shape of orders.
--- reads:   stg_td_order_report (the current batch), cost_centers
--- writes:  temp table incoming_orders (dropped at commit) and temp view incoming_payloads;
---          orders/900_merge_orders.sql merges them
--- grain:   one row per (cost_center, order number); a later row of the same order in the file wins,
---          and an order that a later batch also carries is left to that batch (re-runs never roll back)
--- params:  crm_etl_batch()  -- the host sets it; in psql: set crmetl.load_batch_id = <id>;
+-- reads:   stg_td_order_report (the current batch), cost_centers, orders (what each order was built from)
+-- writes:  temp table incoming_orders (dropped at commit): the batch's orders that may change orders, normalised,
+--          with their payload; temp view incoming_batch: how many orders the batch carries and the days they
+--          span. orders/900_merge_orders.sql merges the first and reports the second.
+-- grain:   one row per (cost_center, order number); the last row of an order in the file wins
+-- params:  crm_etl_batch()           -- the host sets it; in psql: set crmetl.load_batch_id = <id>;
+--          crm_etl_skip_unchanged()  -- the host sets it while the transforms are the ones orders were built with
 create temp table incoming_orders on commit drop as
 with source as (
-    select *
+    select s.*, cc.cost_center as mapped_cost_center
     from stg_td_order_report s
+    join cost_centers cc on cc.crm = 'td' and cc.store_code = s.store_code
     where s.load_batch_id = crm_etl_batch()
-      -- a later row of the same order wins: later in this file, or in a later batch (so re-running an
-      -- old batch never rolls an order back)
+      -- an order listed twice in the file: its last row wins
       and not exists (
           select 1 from stg_td_order_report later
-          where later.store_code = s.store_code
+          where later.load_batch_id = s.load_batch_id
+            and later.store_code = s.store_code
             and later.order_no = s.order_no
-            and (later.load_batch_id, later.source_row_number) > (s.load_batch_id, s.source_row_number))
+            and later.source_row_number > s.source_row_number)
+      -- an order a later batch wrote is left to it (re-running an old batch never rolls an order back), and an
+      -- order already built from this very row needs nothing: its row is neither normalised nor turned into a
+      -- payload (most rows of a scheduled run, which downloads the last days again)
+      and not exists (
+          select 1 from orders o
+          where o.cost_center = s.cost_center   -- the row's own, stamped from the same stores as cost_centers, so
+            and o.source_system = 'TD'          -- the whole key comes from the row: one probe of orders' key
+            and o.source_order_id = s.order_no
+            and (o.load_batch_id > s.load_batch_id
+                 or crm_etl_skip_unchanged() and o.source_row_hash = s.row_hash))
 ),
 
 final as (
     select
         -- identity
-        cc.cost_center,
+        s.mapped_cost_center                              as cost_center,
         'TD'                                              as source_system,
         s.store_code                                      as source_store_code,
         s.order_no                                        as source_order_id,
@@ -63,23 +75,31 @@ final as (
             else trim(s.order_status)                     -- unknown statuses are kept as written
         end                                               as order_status,
 
-        -- lineage: the staged row, whose payload incoming_payloads (below) builds
+        -- the raw row: every report column, plus columns the portal added
+        to_jsonb(report) || coalesce(s.extra_columns, '{}') as source_payload,
+
+        -- lineage: the staged row this order is built from
         s.source_row_number,
         s.row_hash                                        as source_row_hash   -- stands for the payload in the merge's hash
     from source s
-    join cost_centers cc on cc.crm = 'td' and cc.store_code = s.store_code
+    cross join lateral (
+        select s.order_date_time, s.order_no, s.customer_code, s.name, s.address, s.phone, s.preference,
+               s.due_date, s.last_activity, s.pcs, s.weight, s.gross_amount, s.discount, s.tax, s.net_amount,
+               s.advance, s.paid, s.adjustment, s.balance, s.advance_received, s.advance_used, s.booked_by,
+               s.workshop_note, s.order_note, s.home_delivery, s.area_location, s.garments_inspected_by,
+               s.customer_gstin, s.registration_source, s.order_from_pos, s.package, s.package_type,
+               s.package_name, s.feedback, s.tags, s.comment, s.primary_services, s.top_up_extra_service,
+               s.order_status, s.last_payment_activity, s.package_payment_info, s.coupon_code
+    ) report
 )
 
 select * from final;
 
--- The payload of a staged row of this batch: every report column, plus columns the portal added.
--- The merge builds it only for the orders it writes (building it for a million unchanged rows cost 16 s).
-drop view if exists pg_temp.incoming_payloads;
-create temp view incoming_payloads as
+-- The batch as a whole, for ingest_audit: the orders it carries (changed or not) and the days they span.
+create or replace temp view incoming_batch as
 select
-    s.store_code                                          as source_store_code,
-    s.order_no                                            as source_order_id,
-    s.source_row_number,
-    staged_payload(to_jsonb(s), s.extra_columns)          as source_payload
+    count(distinct s.order_no)                            as orders,
+    min(s.order_date_time)::date                          as first_order_date,
+    max(s.order_date_time)::date                          as last_order_date
 from stg_td_order_report s
 where s.load_batch_id = crm_etl_batch();

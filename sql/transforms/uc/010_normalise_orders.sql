@@ -1,28 +1,39 @@
 -- Normalise UClean GST report rows into the shape of orders.
--- reads:   stg_uc_gst_report (the current batch), cost_centers
--- writes:  temp table incoming_orders (dropped at commit) and temp view incoming_payloads;
---          orders/900_merge_orders.sql merges them
--- grain:   one row per (cost_center, Booking ID); a later row of the same booking in the file wins,
---          and a booking that a later batch also carries is left to that batch
--- params:  crm_etl_batch()  -- the host sets it; in psql: set crmetl.load_batch_id = <id>;
+-- reads:   stg_uc_gst_report (the current batch), cost_centers, orders (what each order was built from)
+-- writes:  temp table incoming_orders (dropped at commit): the batch's orders that may change orders, normalised,
+--          with their payload; temp view incoming_batch: how many orders the batch carries and the days they
+--          span. orders/900_merge_orders.sql merges the first and reports the second.
+-- grain:   one row per (cost_center, Booking ID); the last row of a booking in the file wins
+-- params:  crm_etl_batch()           -- the host sets it; in psql: set crmetl.load_batch_id = <id>;
+--          crm_etl_skip_unchanged()  -- the host sets it while the transforms are the ones orders were built with
 create temp table incoming_orders on commit drop as
 with source as (
-    select *
+    select s.*, cc.cost_center as mapped_cost_center
     from stg_uc_gst_report s
+    join cost_centers cc on cc.crm = 'uc' and cc.store_code = s.store_code
     where s.load_batch_id = crm_etl_batch()
-      -- a later row of the same order wins: later in this file, or in a later batch (so re-running an
-      -- old batch never rolls an order back)
+      -- a booking listed twice in the file: its last row wins
       and not exists (
           select 1 from stg_uc_gst_report later
-          where later.store_code = s.store_code
+          where later.load_batch_id = s.load_batch_id
+            and later.store_code = s.store_code
             and later.booking_id = s.booking_id
-            and (later.load_batch_id, later.source_row_number) > (s.load_batch_id, s.source_row_number))
+            and later.source_row_number > s.source_row_number)
+      -- a booking a later batch wrote is left to it (re-running an old batch never rolls it back), and one
+      -- already built from this very row needs nothing
+      and not exists (
+          select 1 from orders o
+          where o.cost_center = s.cost_center   -- the row's own, stamped from the same stores as cost_centers, so
+            and o.source_system = 'UC'          -- the whole key comes from the row: one probe of orders' key
+            and o.source_order_id = s.booking_id
+            and (o.load_batch_id > s.load_batch_id
+                 or crm_etl_skip_unchanged() and o.source_row_hash = s.row_hash))
 ),
 
 final as (
     select
         -- identity: Booking ID is the order, Invoice No. its bill
-        cc.cost_center,
+        s.mapped_cost_center                              as cost_center,
         'UC'                                              as source_system,
         s.store_code                                      as source_store_code,
         s.booking_id                                      as source_order_id,
@@ -56,26 +67,28 @@ final as (
         end                                               as payment_status,
         null::text                                        as order_status,
 
-        -- lineage: the staged row, whose payload incoming_payloads (below) builds
+        -- the raw row: every report column but S.No., plus columns the portal added. S.No. is only the row's
+        -- position in the file, so it is left out, as it is from the row hash (plugins/UClean/GstReportLayout.cs):
+        -- otherwise adding an earlier invoice would renumber, and update, every order after it.
+        to_jsonb(report) || coalesce(s.extra_columns, '{}') as source_payload,
+
+        -- lineage: the staged row this order is built from
         s.source_row_number,
         s.row_hash                                        as source_row_hash   -- stands for the payload in the merge's hash
     from source s
-    join cost_centers cc on cc.crm = 'uc' and cc.store_code = s.store_code
+    cross join lateral (
+        select s.booking_id, s.invoice_no, s.invoice_date, s.customer_name, s.customer_ph_no, s.payment_status,
+               s.customer_gstin, s.place_of_supply, s.taxable_value, s.cgst, s.sgst, s.total_invoice_value
+    ) report
 )
 
 select * from final;
 
--- The payload of a staged row of this batch: every report column but S.No., plus columns the portal added.
--- S.No. is only the row's position in the file, so it is left out, as it is from the row hash
--- (plugins/UClean/GstReportLayout.cs): otherwise adding an earlier invoice would renumber, and update,
--- every order after it.
--- The merge builds it only for the orders it writes (building it for a million unchanged rows cost 16 s).
-drop view if exists pg_temp.incoming_payloads;
-create temp view incoming_payloads as
+-- The batch as a whole, for ingest_audit: the bookings it carries (changed or not) and the days they span.
+create or replace temp view incoming_batch as
 select
-    s.store_code                                          as source_store_code,
-    s.booking_id                                          as source_order_id,
-    s.source_row_number,
-    staged_payload(to_jsonb(s), s.extra_columns, array['s_no']) as source_payload
+    count(distinct s.booking_id)                          as orders,
+    min(s.invoice_date)::date                             as first_order_date,
+    max(s.invoice_date)::date                             as last_order_date
 from stg_uc_gst_report s
 where s.load_batch_id = crm_etl_batch();

@@ -9,7 +9,9 @@ namespace CrmEtl.Host.Commands;
 
 /// <summary>
 /// Re-applies the transforms to batches already in staging, one transaction per batch, oldest first, so an
-/// analyst's edit of sql/transforms reaches orders without downloading anything again.
+/// analyst's edit of sql/transforms reaches orders without downloading anything again. A re-run normalises every
+/// staged row; once <c>--all</c> has rebuilt every batch of a source, its orders are known to be built with these
+/// transforms, and loads skip unchanged rows again (transform_state).
 /// </summary>
 internal static class TransformCommand
 {
@@ -26,13 +28,15 @@ internal static class TransformCommand
         await conn.OpenAsync(ct);
         foreach (var plugin in plugins)
         {
+            var set = await runner.LoadAsync(plugin, ct);
+            var rebuilt = true;
             foreach (var batch in await BatchesAsync(conn, plugin, options.Batch, ct))
             {
                 var scope = $"{plugin.Info.Crm}/batch {batch}";
                 await using var tx = await conn.BeginTransactionAsync(ct);
                 try
                 {
-                    var counts = await runner.RunAsync(conn, tx, plugin, batch, ct);
+                    var counts = await runner.RunAsync(conn, tx, set, batch, skipUnchanged: false, ct);
                     await tx.CommitAsync(ct);
                     Log.Info(scope, "transform.done", $"{counts.Inserted} inserted, {counts.Updated} updated, {counts.Unchanged} unchanged");
                     results.Add(new { crm = plugin.Info.Crm, batch, status = "succeeded", inserted = counts.Inserted, updated = counts.Updated, unchanged = counts.Unchanged, error = (string?)null });
@@ -41,10 +45,15 @@ internal static class TransformCommand
                 {
                     await tx.RollbackAsync(ct);
                     failed = true;
+                    rebuilt = false;
                     Log.Error(scope, "transform.failed", e.Message);
                     results.Add(new { crm = plugin.Info.Crm, batch, status = "failed", inserted = 0L, updated = 0L, unchanged = 0L, error = (string?)e.Message });
                 }
             }
+            // One batch re-run with other transforms than the recorded ones leaves orders of both kinds; every batch
+            // rebuilt makes every order what these transforms make of its latest staged row.
+            if (options.Batch is not null) await TransformRunner.ForgetOtherVersionAsync(conn, plugin.Info.TransformFolder, set.Version, ct);
+            else if (rebuilt) await TransformRunner.RecordVersionAsync(conn, plugin.Info.TransformFolder, set.Version, ct);
         }
 
         if (options.Batch is { } wanted && results.Count == 0)

@@ -30,6 +30,10 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
             await conn.OpenAsync(ct);
             md5 = await FileHash.Md5Async(conn, request.FilePath, remember: !request.DryRun, ct);
             if (!request.DryRun) runId = await RunRecorder.StartAsync(conn, null, request, md5, ct);
+            step = "transform";
+            var transformSet = await transforms.LoadAsync(request.Plugin, ct);
+            var skipUnchanged = await transforms.MaySkipUnchangedAsync(conn, transformSet, request.DryRun, ct);
+            step = "read";
 
             await using var tx = await conn.BeginTransactionAsync(ct);
             if (request.DryRun) runId = await RunRecorder.StartAsync(conn, tx, request, md5, ct);
@@ -65,7 +69,7 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
                     step = "transform";
                     var transformStarted = DateTime.UtcNow;
                     await RefreshStatisticsAsync(conn, tx, request.Plugin.Info.StagingTable, staged, ct);
-                    var counts = await transforms.RunAsync(conn, tx, request.Plugin, batchId.Value, ct);
+                    var counts = await transforms.RunAsync(conn, tx, transformSet, batchId.Value, skipUnchanged, ct);
                     Log.Debug(scope, "ingest.timing", $"transforms {(DateTime.UtcNow - transformStarted).TotalSeconds:0.000} s");
                     outcome = new IngestOutcome(crm, request.Store.Id, request.FilePath, md5, IngestOutcome.Succeeded,
                         staged, counts.Inserted, counts.Updated, counts.Unchanged) { From = counts.FirstOrderDate, To = counts.LastOrderDate };

@@ -18,12 +18,8 @@ public sealed class TransformTests(DatabaseFixture db) : IClassFixture<DatabaseF
         Assert.Equal(0, ingest.ExitCode);
 
         // The analyst's copy of sql/ where customer names are upper-cased.
-        var sql = Path.Combine(_dir, "sql");
-        CopyDirectory(Repo.Sql, sql);
-        var transform = Path.Combine(sql, "transforms", "uc", "010_normalise_orders.sql");
-        await File.WriteAllTextAsync(transform, (await File.ReadAllTextAsync(transform))
-            .Replace("        s.customer_name,\n", "        upper(s.customer_name) as customer_name,\n"));
-        host.Environment["CRMETL_SQL"] = sql;
+        host.Environment["CRMETL_SQL"] = Repo.SqlCopy(_dir, "transforms/uc/010_normalise_orders.sql",
+            sql => sql.Replace("        s.customer_name,\n", "        upper(s.customer_name) as customer_name,\n"));
 
         var first = await host.RunAsync("transform", "--crm", "uc", "--all", "--json");
         var second = await host.RunAsync("transform", "--crm", "uc", "--all", "--json");
@@ -61,11 +57,9 @@ public sealed class TransformTests(DatabaseFixture db) : IClassFixture<DatabaseF
     public async Task A_broken_transform_fails_naming_the_file_and_line_and_changes_nothing()
     {
         var pipeline = new Pipeline(db.ConnectionString);
-        var sql = Path.Combine(_dir, "broken-sql");
-        CopyDirectory(Repo.Sql, sql);
+        var sql = Repo.SqlCopy(_dir, "transforms/orders/900_merge_orders.sql", merge => merge.Replace(
+            "        order_datetime, order_date,\n        customer_name,", "        order_datetime, order_date,\n        customer_nam,"));
         var merge = Path.Combine(sql, "transforms", "orders", "900_merge_orders.sql");
-        await File.WriteAllTextAsync(merge, (await File.ReadAllTextAsync(merge)).Replace("        order_datetime, order_date,\n        customer_name,",
-            "        order_datetime, order_date,\n        customer_nam,"));
         var paths = Pipeline.Paths with { SqlRoot = sql };
 
         var outcome = await pipeline.IngestAsync("td", "a817", Files.Td(_dir, TdOrderReport.Orders("a817", new DateOnly(2025, 7, 3), count: 5), name: "x.xlsx"), paths);
@@ -106,14 +100,5 @@ public sealed class TransformTests(DatabaseFixture db) : IClassFixture<DatabaseF
             while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
         }
         Assert.True(lines.Any(l => l.Contains("Gather")), string.Join("\n", lines));
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(dir.Replace(from, to));
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, file.Replace(from, to), overwrite: true);
     }
 }

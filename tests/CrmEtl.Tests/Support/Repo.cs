@@ -23,6 +23,24 @@ internal static class Repo
         return dir;
     }
 
+    /// <summary>An analyst's copy of the repository's sql/ under <paramref name="dir"/>, with one file edited.</summary>
+    public static string SqlCopy(string dir, string file, Func<string, string> edit)
+    {
+        var copy = Path.Combine(dir, $"sql-{Guid.NewGuid():N}"[..12]);
+        foreach (var source in Directory.GetFiles(Sql, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(Sql, source));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+        }
+        var edited = Path.Combine(copy, file);
+        var before = File.ReadAllText(edited);
+        var after = edit(before);
+        if (after == before) throw new InvalidOperationException($"the edit of {file} changed nothing");
+        File.WriteAllText(edited, after);
+        return copy;
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

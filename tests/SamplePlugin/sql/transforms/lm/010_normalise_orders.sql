@@ -1,4 +1,4 @@
--- reads: stg_lm_sales (current batch); writes: incoming_orders, incoming_payloads; grain: one row per bill
+-- reads: stg_lm_sales (current batch), orders; writes: incoming_orders, incoming_batch; grain: one row per bill
 create temp table incoming_orders on commit drop as
 select cc.cost_center, 'LM' as source_system, s.store_code as source_store_code, s.bill as source_order_id,
        null::text as source_invoice_no,
@@ -7,14 +7,17 @@ select cc.cost_center, 'LM' as source_system, s.store_code as source_store_code,
        s.amount as gross_amount, 0::numeric as discount_amount, s.amount as taxable_amount,
        0::numeric as tax_amount, s.amount as net_amount,
        null::jsonb as payment_mode_summary, null::text as payment_status, null::text as order_status,
+       staged_payload(to_jsonb(s), s.extra_columns) as source_payload,
        s.source_row_number, s.row_hash as source_row_hash
 from stg_lm_sales s
 join cost_centers cc on cc.crm = 'lm' and cc.store_code = s.store_code
-where s.load_batch_id = crm_etl_batch();
+where s.load_batch_id = crm_etl_batch()
+  -- a bill already built from this very row needs nothing
+  and not exists (select 1 from orders o
+                  where o.cost_center = cc.cost_center and o.source_system = 'LM' and o.source_order_id = s.bill
+                    and crm_etl_skip_unchanged() and o.source_row_hash = s.row_hash);
 
-drop view if exists pg_temp.incoming_payloads;
-create temp view incoming_payloads as
-select s.store_code as source_store_code, s.bill as source_order_id, s.source_row_number,
-       staged_payload(to_jsonb(s), s.extra_columns) as source_payload
+create or replace temp view incoming_batch as
+select count(distinct s.bill) as orders, min(s.bill_date)::date as first_order_date, max(s.bill_date)::date as last_order_date
 from stg_lm_sales s
 where s.load_batch_id = crm_etl_batch();

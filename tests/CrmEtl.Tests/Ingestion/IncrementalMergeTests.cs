@@ -1,0 +1,100 @@
+using CrmEtl.Fixtures;
+using CrmEtl.Host.Ingestion;
+using CrmEtl.Tests.Support;
+
+namespace CrmEtl.Tests.Ingestion;
+
+/// <summary>
+/// Loads that re-send orders skip the rows their orders were already built from, and only while the transforms
+/// are the ones those orders were built with. Each test has its own database: transform_state is per database.
+/// </summary>
+public sealed class IncrementalMergeTests
+{
+    private const string Transform = "transforms/uc/010_normalise_orders.sql";
+    private readonly string _dir = Repo.TempDir("incremental");
+
+    [Fact]
+    public async Task Unchanged_rows_are_skipped_only_while_the_transforms_are_the_ones_orders_were_built_with()
+    {
+        var cs = await TestCluster.CreateMigratedDatabaseAsync("skip");
+        var pipeline = new Pipeline(cs);
+        var host = new HostProcess(cs);
+        var upper = Pipeline.Paths with
+        {
+            SqlRoot = Repo.SqlCopy(_dir, Transform, sql => sql.Replace("        s.customer_name,\n", "        upper(s.customer_name) as customer_name,\n")),
+        };
+        var invoices = UcGstReport.Invoices("UC567", Files.Day, count: 20).ToList();
+        string Upper(int i) => invoices[i].CustomerName.ToUpperInvariant();
+        async Task<string?> NameAsync(int i) =>
+            await Db.ScalarAsync<string>(cs, "select customer_name from orders where source_order_id = $1", invoices[i].BookingId);
+        async Task<(long, long, long)> IngestAsync(string name, Host.CrmEtlPaths paths)
+        {
+            var outcome = await pipeline.IngestAsync("uc", "sector56", Files.Uc(_dir, invoices, name: name), paths);
+            Assert.True(outcome.Status == IngestOutcome.Succeeded, outcome.Error);
+            return (outcome.Inserted, outcome.Updated, outcome.Unchanged);
+        }
+
+        // The first load into an empty source records its transforms; a re-send then does work for its one change.
+        Assert.Equal((20, 0, 0), await IngestAsync("1.xlsx", Pipeline.Paths));
+        Assert.NotNull(await Db.ScalarAsync<string>(cs, "select version from transform_state where source = 'uc'"));
+        invoices[0] = invoices[0] with { PaymentStatus = "Partially Paid" };
+        Assert.Equal((0, 1, 19), await IngestAsync("2.xlsx", Pipeline.Paths));
+
+        // After an edit, re-sent rows are normalised again: the edit reaches them, as it always did.
+        invoices.Add(UcGstReport.Invoices("UC567", Files.Day.AddDays(1), count: 1)[0]);
+        Assert.Equal((1, 20, 0), await IngestAsync("3.xlsx", upper));
+        Assert.Equal(Upper(5), await NameAsync(5));
+        Assert.Null(await Db.ScalarAsync<string>(cs, "select version from transform_state where source = 'uc'"));
+
+        // Rebuilt with the edit (transform --all), loads skip unchanged rows again.
+        host.Environment["CRMETL_SQL"] = upper.SqlRoot;
+        var rebuild = await host.RunAsync("transform", "--crm", "uc", "--all");
+        Assert.True(rebuild.ExitCode == 0, rebuild.ToString());
+        invoices[1] = invoices[1] with { PaymentStatus = "Paid", Taxable = invoices[1].Taxable + 10 };
+        Assert.Equal((0, 1, 20), await IngestAsync("4.xlsx", upper));
+
+        // Back to the shipped transforms: not what the orders were built with, so every row is normalised again.
+        invoices.Add(UcGstReport.Invoices("UC567", Files.Day.AddDays(2), count: 1)[0]);
+        Assert.Equal((1, 21, 0), await IngestAsync("5.xlsx", Pipeline.Paths));
+        Assert.Equal(invoices[5].CustomerName, await NameAsync(5));
+    }
+
+    [Fact]
+    public async Task An_order_that_changes_and_changes_back_is_written_back_and_records_the_batch_that_wrote_it()
+    {
+        var cs = await TestCluster.CreateMigratedDatabaseAsync("back");
+        var pipeline = new Pipeline(cs);
+        var orders = TdOrderReport.Orders("a668", Files.Day, count: 10).ToList();
+        var pending = orders[3] with { Status = "Pending" };
+        async Task<IngestOutcome> IngestAsync(string name)
+        {
+            var outcome = await pipeline.IngestAsync("td", "a668", Files.Td(_dir, orders, name: name));
+            Assert.True(outcome.Status == IngestOutcome.Succeeded, outcome.Error);
+            return outcome;
+        }
+        async Task<long> BatchAsync(IngestOutcome o) =>
+            await Db.ScalarAsync<long>(cs, "select load_batch_id from ingest_audit where run_id = $1", o.RunId!.Value);
+        async Task<object?[]> OrderAsync() => (await Db.RowsAsync(cs,
+            "select order_status, load_batch_id, source_row_hash is not null from orders where source_order_id = $1", pending.OrderNo)).Single();
+
+        orders[3] = pending;
+        var first = await IngestAsync("pending.xlsx");
+        orders[3] = pending with { Status = "Ready" };
+        var ready = await IngestAsync("ready.xlsx");
+        var afterReady = await OrderAsync();
+        Assert.Equal("Ready", afterReady[0]);
+        Assert.Equal(await BatchAsync(ready), afterReady[1]);
+
+        // The same row as the first file's: compared with what the order holds now (Ready), not with that row.
+        orders[3] = pending;
+        var back = await IngestAsync("pending-again.xlsx");
+
+        Assert.Equal((0, 1, 9), (back.Inserted, back.Updated, back.Unchanged));
+        var row = await OrderAsync();
+        Assert.Equal("Pending", row[0]);
+        Assert.Equal(await BatchAsync(back), row[1]);
+        Assert.Equal(true, row[2]);
+        // The other nine were written by the first file and re-sent unchanged since.
+        Assert.Equal(9, await Db.ScalarAsync<long>(cs, "select count(*) from orders where load_batch_id = $1", await BatchAsync(first)));
+    }
+}
