@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -31,6 +32,7 @@ public static class CellValues
     public static string? Text(object? cell) => cell switch
     {
         null or DBNull => null,
+        string s when IsFolded(s) => s,
         string s => Blank(s) ? null : Fold(s),
         double d => NumberText(d),
         DateTime dt => dt.TimeOfDay == TimeSpan.Zero
@@ -44,10 +46,59 @@ public static class CellValues
     /// An amount; blank, "-" or "—" is 0. Trailing zeros are dropped so that 708, "708.00" and 708.0 are the
     /// same value in the same form: an order exported once as text and once as a number hashes the same.
     /// </summary>
-    public static decimal Money(object? cell) => Canonical(RawMoney(cell));
+    public static decimal Money(object? cell) => cell is string s && TryPlainAmount(s, out var plain) ? plain : Canonical(RawMoney(cell));
 
-    // Dividing by 1 with a long scale drops trailing zeros and keeps every significant digit.
-    private static decimal Canonical(decimal value) => value / 1.0000000000000000000000000000m;
+    // Trailing zeros of the fraction dropped (a zero has scale 0), every significant digit and the sign kept: what
+    // dividing by 1.0000000000000000000000000000m gives, without the division.
+    private static decimal Canonical(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var scale = (byte)(bits[3] >> 16);
+        if (scale == 0) return value;
+        var mantissa = ((UInt128)(uint)bits[2] << 64) | ((UInt128)(uint)bits[1] << 32) | (uint)bits[0];
+        while (scale > 0 && (mantissa == 0 || mantissa % 10 == 0))
+        {
+            mantissa /= 10;
+            scale--;
+        }
+        return new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), (int)(uint)(mantissa >> 64), bits[3] < 0, scale);
+    }
+
+    // The usual amount, "1,234.50" or "-50" (digits, commas before the point, one point, a leading minus), read
+    // straight into its canonical decimal; anything else goes the general way.
+    private static bool TryPlainAmount(string s, out decimal value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = s.Length > 0 && s[0] == '-';
+        if (negative) i++;
+        ulong mantissa = 0;
+        var digits = 0;
+        byte scale = 0;
+        var point = false;
+        for (; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c is >= '0' and <= '9')
+            {
+                if (++digits > 18) return false;
+                mantissa = mantissa * 10 + (ulong)(c - '0');
+                if (point) scale++;
+            }
+            else if (c == ',' && !point && digits > 0) continue;
+            else if (c == '.' && !point) point = true;
+            else return false;
+        }
+        if (digits == 0) return false;
+        while (scale > 0 && mantissa % 10 == 0)
+        {
+            mantissa /= 10;
+            scale--;
+        }
+        value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, negative, scale);
+        return true;
+    }
 
     private static decimal RawMoney(object? cell)
     {
@@ -82,6 +133,8 @@ public static class CellValues
                 return dt;
             case double d when d is > 1 and < 200_000:
                 return System.DateTime.FromOADate(d);
+            case string s when TryCommonDate(s, out var common):
+                return common;
             case string s when Blank(s):
                 return null;
             case string s:
@@ -89,6 +142,77 @@ public static class CellValues
             default:
                 throw new FormatException($"'{Text(cell)}' is not a date");
         }
+    }
+
+    private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+    // The two shapes the portals write, "12 Nov 2025[ 10:32[:05] AM]" and "12/11/2025[ 18:45[:05]]", read
+    // directly; any other text goes through the formats (a fraction of the cost: most cells are one of these).
+    private static bool TryCommonDate(string s, out DateTime value)
+    {
+        value = default;
+        var i = 0;
+        if (!Digits(s, ref i, 1, 2, out var day) || i >= s.Length) return false;
+        var named = s[i] == ' ';
+        int month;
+        if (named)
+        {
+            if (i + 4 >= s.Length || s[i + 4] != ' ') return false;
+            month = MonthNumber(s.AsSpan(i + 1, 3));
+            i += 5;
+        }
+        else
+        {
+            if (s[i] != '/') return false;
+            i++;
+            if (!Digits(s, ref i, 1, 2, out month) || i >= s.Length || s[i] != '/') return false;
+            i++;
+        }
+        if (!Digits(s, ref i, 4, 4, out var year) || month is < 1 or > 12 || year < 1 || day < 1 || day > System.DateTime.DaysInMonth(year, month))
+            return false;
+        var (hour, minute, second) = (0, 0, 0);
+        if (i < s.Length)
+        {
+            if (s[i] != ' ') return false;
+            i++;
+            if (!Digits(s, ref i, 1, 2, out hour) || i >= s.Length || s[i] != ':') return false;
+            i++;
+            if (!Digits(s, ref i, 2, 2, out minute) || minute > 59) return false;
+            if (i < s.Length && s[i] == ':')
+            {
+                i++;
+                if (!Digits(s, ref i, 2, 2, out second) || second > 59) return false;
+            }
+            if (!named)
+            {
+                if (i != s.Length || hour > 23) return false; // 24-hour after a numeric date
+            }
+            else
+            {
+                // 12-hour with AM/PM after a month name
+                if (i + 3 != s.Length || s[i] != ' ' || hour is 0 or > 12 || (s[i + 2] | 0x20) != 'm') return false;
+                var am = (s[i + 1] | 0x20) == 'a';
+                if (!am && (s[i + 1] | 0x20) != 'p') return false;
+                hour = hour % 12 + (am ? 0 : 12);
+            }
+        }
+        value = new DateTime(year, month, day, hour, minute, second);
+        return true;
+    }
+
+    private static int MonthNumber(ReadOnlySpan<char> name)
+    {
+        for (var m = 0; m < Months.Length; m++)
+            if (name.Equals(Months[m], StringComparison.OrdinalIgnoreCase)) return m + 1;
+        return 0;
+    }
+
+    private static bool Digits(string s, ref int i, int min, int max, out int value)
+    {
+        value = 0;
+        var start = i;
+        while (i < s.Length && i - start < max && s[i] is >= '0' and <= '9') value = value * 10 + (s[i++] - '0');
+        return i - start >= min;
     }
 
     private static decimal ParseMoney(string raw)
@@ -137,6 +261,13 @@ public static class CellValues
         d == Math.Floor(d) && Math.Abs(d) < 1e15 ? d.ToString("0", Invariant) : d.ToString("R", Invariant);
 
     private static bool Blank(string s) => string.IsNullOrWhiteSpace(s);
+
+    private static readonly SearchValues<char> Unfolded = SearchValues.Create("\u00a0\n\t\r");
+
+    // Already what Fold makes of it (and not blank): most cells, checked without building anything.
+    private static bool IsFolded(string s) =>
+        s.Length > 0 && !char.IsWhiteSpace(s[0]) && !char.IsWhiteSpace(s[^1]) &&
+        s.AsSpan().IndexOfAny(Unfolded) < 0 && !s.Contains("  ", StringComparison.Ordinal);
 
     /// <summary>Trims and folds runs of white space (including no-break spaces) to one space.</summary>
     public static string Fold(string s)

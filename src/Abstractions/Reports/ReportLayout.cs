@@ -26,9 +26,9 @@ public sealed class ReportLayout
     /// <summary>The default footer patterns.</summary>
     public static readonly IReadOnlyList<Regex> DefaultFooterPatterns =
     [
-        new(@"^report\s+generated", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
-        new(@"computer[\s-]+generated", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
-        new(@"^powered\s+by", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
-        new(@"^(printed|generated|downloaded)\s+(on|by|at)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+        new(@"^report\s+generated", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled),
+        new(@"computer[\s-]+generated", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled),
+        new(@"^powered\s+by", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled),
+        new(@"^(printed|generated|downloaded)\s+(on|by|at)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled),
     ];
 }

@@ -26,20 +26,31 @@ internal static class StagingLoader
             _ => NpgsqlDbType.Text,
         }).ToArray();
 
-        // Parsing (CPU in this process) and COPY (the server) overlap: a reader thread fills a bounded queue of
-        // rows that the importer drains. Rows are copied out of the reader's reused buffer. The importer is
-        // driven synchronously: per-value awaits cost more than the writes themselves.
-        using var rows = new System.Collections.Concurrent.BlockingCollection<StagedRow>(boundedCapacity: 4096);
+        // Parsing (CPU in this process) and COPY (the server) overlap: a reader thread fills batches of rows that the
+        // COPY drains; batches, not rows, cross between the threads (a handover per row cost more in waking threads
+        // than the rows themselves), and their arrays are reused. Rows are written in COPY's binary format by
+        // BinaryCopyWriter, synchronously.
+        using var full = new System.Collections.Concurrent.BlockingCollection<RowBatch>(boundedCapacity: 4);
+        using var free = new System.Collections.Concurrent.BlockingCollection<RowBatch>();
+        for (var i = 0; i < 6; i++) free.Add(new RowBatch(columns.Count));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(() =>
         {
             try
             {
-                while (reader.Read()) rows.Add(new StagedRow([.. reader.Values], reader.RowNumber, reader.ExtraColumnsJson), stop.Token);
+                var batch = free.Take(stop.Token);
+                while (reader.Read())
+                {
+                    batch.Add(reader.Values, reader.RowNumber, reader.ExtraColumnsJson);
+                    if (batch.Count < RowBatch.Size) continue;
+                    full.Add(batch, stop.Token);
+                    batch = free.Take(stop.Token);
+                }
+                if (batch.Count > 0) full.Add(batch, stop.Token);
             }
             finally
             {
-                rows.CompleteAdding();
+                full.CompleteAdding();
             }
         }, stop.Token);
 
@@ -47,34 +58,57 @@ internal static class StagingLoader
         {
             return await Task.Run(() =>
             {
-                using var importer = conn.BeginBinaryImport(copy);
-                using var hasher = new RowHasher(columns.Select(c => c.InRowHash).ToArray());
-                foreach (var row in rows.GetConsumingEnumerable(stop.Token))
+                var raw = conn.BeginRawBinaryCopy(copy);
+                try
                 {
-                    importer.StartRow();
-                    for (var i = 0; i < types.Length; i++)
+                    var writer = new BinaryCopyWriter(raw);
+                    using var hasher = new RowHasher(columns.Select(c => c.InRowHash).ToArray());
+                    long rows = 0;
+                    foreach (var batch in full.GetConsumingEnumerable(stop.Token))
                     {
-                        switch (row.Values[i])
+                        for (var r = 0; r < batch.Count; r++)
                         {
-                            case null: importer.WriteNull(); break;
-                            case string text: importer.Write(text, NpgsqlDbType.Text); break;
-                            case decimal amount: importer.Write(amount, NpgsqlDbType.Numeric); break;
-                            case DateTime time: importer.Write(time, NpgsqlDbType.Timestamp); break;
-                            case var other: importer.Write(other, types[i]); break;
+                            var values = batch.Values[r];
+                            writer.StartRow(types.Length + LineageColumns.Length);
+                            for (var i = 0; i < types.Length; i++)
+                            {
+                                switch (values[i])
+                                {
+                                    case null: writer.Null(); break;
+                                    case string text: writer.Text(text); break;
+                                    case decimal amount: writer.Numeric(amount); break;
+                                    case DateTime time: writer.Timestamp(time); break;
+                                    case var other when types[i] == NpgsqlDbType.Text:
+                                        writer.Text(Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture)!);
+                                        break;
+                                    case var other:
+                                        throw new InvalidOperationException($"column {columns[i].Name}: a {other.GetType().Name} where a {types[i]} belongs");
+                                }
+                            }
+                            writer.Text(source.SourceSystem);
+                            writer.Text(store.Code);
+                            writer.Text(store.CostCenter);
+                            writer.Text(md5);
+                            writer.Bigint(batchId);
+                            writer.Bigint(batch.Numbers[r]);
+                            if (batch.Extras[r] is { } extras) writer.Jsonb(extras);
+                            else writer.Null();
+                            writer.Text(hasher.Hash(values, batch.Extras[r]));
+                            rows++;
                         }
+                        batch.Clear();
+                        free.Add(batch, stop.Token);
                     }
-                    importer.Write(source.SourceSystem, NpgsqlDbType.Text);
-                    importer.Write(store.Code, NpgsqlDbType.Text);
-                    importer.Write(store.CostCenter, NpgsqlDbType.Text);
-                    importer.Write(md5, NpgsqlDbType.Text);
-                    importer.Write(batchId, NpgsqlDbType.Bigint);
-                    importer.Write(row.Number, NpgsqlDbType.Bigint);
-                    if (row.Extras is { } extras) importer.Write(extras, NpgsqlDbType.Jsonb);
-                    else importer.WriteNull();
-                    importer.Write(hasher.Hash(row.Values, row.Extras), NpgsqlDbType.Text);
+                    producer.GetAwaiter().GetResult(); // a parse error ends the COPY uncompleted: rolled back
+                    writer.Complete();
+                    raw.Dispose(); // ends the COPY
+                    return rows;
                 }
-                producer.GetAwaiter().GetResult(); // a parse error ends the COPY uncompleted: rolled back
-                return (long)importer.Complete();
+                catch
+                {
+                    raw.Cancel();
+                    throw;
+                }
             }, ct);
         }
         finally
@@ -91,7 +125,32 @@ internal static class StagingLoader
         }
     }
 
-    private sealed record StagedRow(object?[] Values, long Number, string? Extras);
+    // Rows copied out of the reader's reused buffer, handed to the importer together.
+    private sealed class RowBatch(int width)
+    {
+        public const int Size = 1024;
+        public readonly object?[][] Values = Enumerable.Range(0, Size).Select(_ => new object?[width]).ToArray();
+        public readonly long[] Numbers = new long[Size];
+        public readonly string?[] Extras = new string?[Size];
+
+        public int Count { get; private set; }
+
+        public void Add(IReadOnlyList<object?> values, long number, string? extras)
+        {
+            var row = Values[Count];
+            for (var i = 0; i < row.Length; i++) row[i] = values[i];
+            Numbers[Count] = number;
+            Extras[Count] = extras;
+            Count++;
+        }
+
+        public void Clear()
+        {
+            for (var r = 0; r < Count; r++) Array.Clear(Values[r]);
+            Array.Clear(Extras, 0, Count);
+            Count = 0;
+        }
+    }
 
     /// <summary>A SQL identifier in double quotes (staging table and column names come from plugins).</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";

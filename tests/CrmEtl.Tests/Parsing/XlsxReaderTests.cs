@@ -21,6 +21,7 @@ public sealed class XlsxReaderTests
     public static TheoryData<string> Shapes() =>
     [
         "td", "td-shared", "td-datecells", "td-extra", "td-empty", "uc", "uc-shared", "uc-text", "odd",
+        "raw-pretty", "raw-entities", "raw-odd", "raw-long",
     ];
 
     [Theory]
@@ -74,6 +75,57 @@ public sealed class XlsxReaderTests
             case "uc": UcGstReport.Build(uc).Write(path); break;
             case "uc-shared": UcGstReport.Build(uc, new UcReportOptions { MoneyAsText = true, TotalLabelColumn = 1 }).Write(path, sharedStrings: true); break;
             case "uc-text": UcGstReport.Build(uc, new UcReportOptions { InvoiceDateAsText = true }).Write(path); break;
+            case "raw-pretty":
+                // white space between tags, single quotes, comments, a processing instruction, prefixes mixed
+                RawXlsx.Write(path, $"""
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <!-- written by hand -->
+                    <worksheet xmlns="{RawXlsx.MainNamespace}" xmlns:x="{RawXlsx.MainNamespace}">
+                      <sheetData>
+                        <row r='1'>
+                          <c r='A1' t='inlineStr'>
+                            <is><t>Order No.</t></is>
+                          </c>
+                          <c r="B1" t="inlineStr"><is><t xml:space="preserve"> spaced </t></is></c>
+                          <?some-pi data?>
+                        </row>
+                        <x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>T24017</x:t></x:is></x:c><x:c r="B2"><x:v>12.5</x:v></x:c></x:row>
+                        <row r="4" ><c r="C4" ><v >7</v ></c ></row >
+                      </sheetData>
+                    </worksheet>
+                    """);
+                break;
+            case "raw-entities":
+                RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData><row r="1">""" +
+                    """<c r="A1" t="inlineStr"><is><t>a &amp; b &lt;c&gt; &#8377; &#x20B9; &quot;q&quot; &apos;</t></is></c>""" +
+                    "<c r=\"B1\" t=\"inlineStr\"><is><t>line1\r\nline2\rline3\nline4</t></is></c>" +
+                    """<c r="C1" t="inlineStr"><is><t><![CDATA[x < y & z]]></t></is></c>""" +
+                    """<c r="D1" t="inlineStr"><is><t>ab<!-- not text -->cd</t></is></c>""" +
+                    """<c r="E1" t="s"><v>1</v></c><c r="F1" t="s"><v>0</v></c>""" +
+                    "</row></sheetData></worksheet>",
+                    $"""<sst xmlns="{RawXlsx.MainNamespace}" count="2" uniqueCount="2"><si><t>shared &amp; first</t></si><si><r><rPr><b/></rPr><t>rich</t></r><r><t xml:space="preserve"> run</t></r><rPh sb="0" eb="1"><t>phonetic</t></rPh></si></sst>""");
+                break;
+            case "raw-odd":
+                RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData>""" +
+                    """<row r="1"><c r="A1" t="inlineStr"><is><t/></is></c><c r="B1"><v/></c><c r="C1" t="s"><v> 0 </v></c><c r="D1"><f>1+1</f><v>2</v></c>""" +
+                    """<c r="E1" t="inlineStr"><is><t></t></is></c><c r="F1" t="s"><v>1</v></c><c r="G1" t="inlineStr"><is></is></c></row>""" +
+                    """<row r="2"><c r="A2" note="a>b" t="inlineStr"><is><t>after a quoted &gt;</t></is></c><c r="B2"><v>1.5E+3</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="str"><v>formula text</v></c></row>""" +
+                    """<row><c t="inlineStr"><is><t>no row number</t></is></c><c><v>-0.25</v></c></row>""" +
+                    """<row r="5" spans="1:3"/>""" +
+                    """<row r="6"><c r="A6" t="e"><v>#N/A</v></c><c r="C6" t="inlineStr"><is><r><t>rich </t></r><r><rPr><i/></rPr><t>inline</t></r></is></c></row>""" +
+                    "</sheetData></worksheet>",
+                    $"""<sst xmlns="{RawXlsx.MainNamespace}"><si><t>zero</t></si><si><t/></si></sst>""");
+                break;
+            case "raw-long":
+                // longer than a cell read in one pass (16 kB), and than the scanner's buffer (1 MB)
+                var medium = new string('m', 40_000);
+                var large = string.Concat(Enumerable.Repeat("large & long ", 200_000));
+                RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData>""" +
+                    $"""<row r="1"><c r="A1" t="inlineStr"><is><t>{medium}</t></is></c><c r="B1" t="s"><v>0</v></c></row>""" +
+                    $"""<row r="2"><c r="A2" t="inlineStr"><is><t>{System.Security.SecurityElement.Escape(large)}</t></is></c><c r="B2"><v>2</v></c></row>""" +
+                    "</sheetData></worksheet>",
+                    $"""<sst xmlns="{RawXlsx.MainNamespace}"><si><t>{large.Replace("&", "&amp;")}</t></si></sst>""");
+                break;
             case "odd":
                 using (var w = new XlsxWriter(path, sharedStrings: true))
                 {

@@ -1,0 +1,365 @@
+using System.Buffers;
+using System.Text;
+
+namespace CrmEtl.Host.Ingestion;
+
+/// <summary>
+/// A forward-only pull scanner over the UTF-8 bytes of one XML part of a workbook: tags with their local name and
+/// attributes, and text with entities decoded. It is XmlReader without the namespaces, validation and per-node
+/// objects: a worksheet of a million rows is two gigabytes of XML, and XmlReader spent 10 s on it where this
+/// spends about 2. What an xlsx part may hold is handled (prefixes, comments, processing instructions, CDATA,
+/// character references, CR LF line ends); a DTD or a malformed tag is an <see cref="InvalidDataException"/>.
+/// </summary>
+internal sealed class XmlByteScanner(Stream input) : IDisposable
+{
+    private static readonly SearchValues<byte> TagEndOrQuote = SearchValues.Create(">\"'"u8);
+    private static readonly SearchValues<byte> NameEnd = SearchValues.Create(" \t\r\n/>"u8);
+    private static readonly SearchValues<byte> TextSpecial = SearchValues.Create("&\r"u8);
+
+    private byte[] _buffer = new byte[1 << 20];
+    private int _pos;
+    private int _end;
+    private bool _eof;
+    private int _nameStart, _nameLength, _attributesStart, _attributesLength;
+    private byte[] _text = new byte[256];
+
+    /// <summary>What the last <see cref="NextTag"/> found: a start, end or empty (self-closing) tag.</summary>
+    public XmlTagKind Kind { get; private set; }
+
+    /// <summary>The last tag's name without its prefix (valid until the next call).</summary>
+    public ReadOnlySpan<byte> LocalName => _buffer.AsSpan(_nameStart, _nameLength);
+
+    public bool Is(XmlTagKind kind, ReadOnlySpan<byte> localName) => Kind == kind && LocalName.SequenceEqual(localName);
+
+    /// <summary>The raw value of the last start or empty tag's attribute (no prefix, no entities), or false.</summary>
+    public bool TryGetAttribute(ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        var cursor = 0;
+        while (NextAttribute(ref cursor, out var key, out value))
+            if (key.SequenceEqual(name)) return true;
+        value = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The last start or empty tag's attributes one by one, from <paramref name="cursor"/> (start at 0): the name
+    /// without its prefix and the raw value. Namespace declarations are passed over.
+    /// </summary>
+    public bool NextAttribute(scoped ref int cursor, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        var attributes = _buffer.AsSpan(_attributesStart, _attributesLength);
+        while (true)
+        {
+            var rest = attributes[cursor..].TrimStart(" \t\r\n"u8);
+            var eq = rest.IndexOf((byte)'=');
+            if (eq < 0)
+            {
+                name = value = default;
+                return false;
+            }
+            var key = rest[..eq].TrimEnd(" \t\r\n"u8);
+            var quoted = rest[(eq + 1)..].TrimStart(" \t\r\n"u8);
+            if (quoted.Length == 0 || quoted[0] is not ((byte)'"' or (byte)'\'')) throw Malformed("an attribute value without quotes");
+            var close = quoted[1..].IndexOf(quoted[0]);
+            if (close < 0) throw Malformed("an unterminated attribute value");
+            cursor = attributes.Length - quoted.Length + close + 2;
+            if (key.StartsWith("xmlns"u8)) continue;
+            var colon = key.IndexOf((byte)':');
+            name = colon < 0 ? key : key[(colon + 1)..];
+            value = quoted.Slice(1, close);
+            return true;
+        }
+    }
+
+    /// <summary>Moves to the next start, end or empty tag, passing over text, comments and processing instructions.</summary>
+    public bool NextTag()
+    {
+        while (true)
+        {
+            var lt = Find((byte)'<');
+            if (lt < 0) return false;
+            _pos = lt;
+            if (!Available(2)) throw Malformed("a '<' at the end of the part");
+            switch (_buffer[_pos + 1])
+            {
+                case (byte)'?':
+                    SkipPast("?>"u8);
+                    continue;
+                case (byte)'!':
+                    SkipMarkup();
+                    continue;
+                case (byte)'/':
+                    ReadTag(XmlTagKind.End, nameOffset: 2);
+                    return true;
+                default:
+                    ReadTag(XmlTagKind.Start, nameOffset: 1);
+                    return true;
+            }
+        }
+    }
+
+    /// <summary>After a start tag: passes over everything up to and including its end tag.</summary>
+    public void SkipElement()
+    {
+        if (Kind != XmlTagKind.Start) return;
+        var depth = 1;
+        while (depth > 0)
+        {
+            if (!NextTag()) throw Malformed("an element that never ends");
+            if (Kind == XmlTagKind.Start) depth++;
+            else if (Kind == XmlTagKind.End) depth--;
+        }
+    }
+
+    /// <summary>
+    /// After a start tag: the text up to the next tag, raw, when it is plain (no entity, no CR, no CDATA or
+    /// comment inside); otherwise false and nothing is consumed, and <see cref="ReadText"/> reads it.
+    /// </summary>
+    public bool TryReadPlainText(out ReadOnlySpan<byte> text)
+    {
+        var lt = Find((byte)'<', consume: false);
+        var offset = lt - _pos;
+        if (lt < 0 || !Available(offset + 2) || _buffer[_pos + offset + 1] is (byte)'!' or (byte)'?')
+        {
+            text = default;
+            return false;
+        }
+        lt = _pos + offset; // Available may have moved the buffer
+        var span = _buffer.AsSpan(_pos, lt - _pos);
+        if (span.IndexOfAny(TextSpecial) >= 0)
+        {
+            text = default;
+            return false;
+        }
+        _pos = lt;
+        text = span;
+        return true;
+    }
+
+    /// <summary>After a start tag: the text up to the next tag, with entities, CDATA and line ends as XML defines them.</summary>
+    public string ReadText()
+    {
+        if (TryReadPlainText(out var plain)) return Encoding.UTF8.GetString(plain);
+        var length = 0;
+        while (true)
+        {
+            var lt = Find((byte)'<', consume: false);
+            if (lt < 0) throw Malformed("text that never ends");
+            length = Decode(_buffer.AsSpan(_pos, lt - _pos), length);
+            _pos = lt;
+            Available(9);
+            var rest = _buffer.AsSpan(_pos, _end - _pos);
+            if (rest.StartsWith("<![CDATA["u8))
+            {
+                var close = FindSequence("]]>"u8, _pos + 9); // may move the buffer: the start is taken after it
+                length = Append(_buffer.AsSpan(_pos + 9, close - _pos - 9), length, normaliseLineEnds: true);
+                _pos = close + 3;
+            }
+            else if (rest.StartsWith("<!--"u8)) SkipPast("-->"u8);
+            else if (rest.StartsWith("<?"u8)) SkipPast("?>"u8);
+            else return Encoding.UTF8.GetString(_text, 0, length);
+        }
+    }
+
+    /// <summary>
+    /// At least <paramref name="bytes"/> bytes from the current position, or fewer at the end of the part, for a
+    /// caller that matches a common shape directly (<see cref="Advance"/> then consumes what it matched). Any
+    /// other call may move the buffer, so the span is valid until then.
+    /// </summary>
+    public ReadOnlySpan<byte> Peek(int bytes)
+    {
+        Available(bytes);
+        return _buffer.AsSpan(_pos, _end - _pos);
+    }
+
+    /// <summary>Consumes bytes seen through <see cref="Peek"/>.</summary>
+    public void Advance(int bytes) => _pos += bytes;
+
+    public void Dispose() => input.Dispose();
+
+    // On a tag's '<': reads its name and attributes and leaves the scanner past its '>'.
+    private void ReadTag(XmlTagKind kind, int nameOffset)
+    {
+        var close = FindTagEnd(); // may move the buffer: offsets are taken after it
+        var nameFrom = _pos + nameOffset;
+        var nameEnd = _buffer.AsSpan(nameFrom, close - nameFrom).IndexOfAny(NameEnd);
+        nameEnd = nameEnd < 0 ? close : nameFrom + nameEnd;
+        if (nameEnd == nameFrom) throw Malformed("a tag without a name");
+        var colon = _buffer.AsSpan(nameFrom, nameEnd - nameFrom).IndexOf((byte)':');
+        _nameStart = colon < 0 ? nameFrom : nameFrom + colon + 1;
+        _nameLength = nameEnd - _nameStart;
+        var attributesEnd = close;
+        if (kind == XmlTagKind.Start && _buffer[close - 1] == (byte)'/')
+        {
+            kind = XmlTagKind.Empty;
+            attributesEnd--;
+        }
+        _attributesStart = nameEnd;
+        _attributesLength = Math.Max(0, attributesEnd - nameEnd);
+        Kind = kind;
+        _pos = close + 1;
+    }
+
+    // The index of the '>' that ends the tag starting at _pos ('>' inside quoted attribute values does not count).
+    private int FindTagEnd()
+    {
+        var i = _pos + 1;
+        while (true)
+        {
+            var hit = _buffer.AsSpan(i, _end - i).IndexOfAny(TagEndOrQuote);
+            if (hit < 0)
+            {
+                var offset = i - _pos;
+                if (!Refill()) throw Malformed("a tag that never ends");
+                i = _pos + offset;
+                continue;
+            }
+            i += hit;
+            if (_buffer[i] == (byte)'>') return i;
+            var quote = _buffer[i];
+            var offsetOfQuote = i - _pos;
+            while (true)
+            {
+                var closing = _buffer.AsSpan(i + 1, _end - i - 1).IndexOf(quote);
+                if (closing >= 0)
+                {
+                    i += closing + 2;
+                    break;
+                }
+                if (!Refill()) throw Malformed("an attribute value that never ends");
+                i = _pos + offsetOfQuote;
+            }
+        }
+    }
+
+    // On '<!': a comment is passed over; a DTD is refused (as XmlReader with DtdProcessing.Prohibit does); CDATA
+    // between tags is text, which NextTag passes over.
+    private void SkipMarkup()
+    {
+        Available(9);
+        var rest = _buffer.AsSpan(_pos, _end - _pos);
+        if (rest.StartsWith("<!--"u8)) SkipPast("-->"u8);
+        else if (rest.StartsWith("<![CDATA["u8)) SkipPast("]]>"u8);
+        else throw Malformed("a DTD or declaration, which workbooks do not have");
+    }
+
+    private void SkipPast(ReadOnlySpan<byte> terminator) => _pos = FindSequence(terminator, _pos + 2) + terminator.Length;
+
+    private int FindSequence(ReadOnlySpan<byte> sequence, int from)
+    {
+        while (true)
+        {
+            var hit = _buffer.AsSpan(from, _end - from).IndexOf(sequence);
+            if (hit >= 0) return from + hit;
+            var offset = Math.Max(_pos, _end - sequence.Length + 1) - _pos;
+            if (!Refill()) throw Malformed($"a '{Encoding.ASCII.GetString(sequence)}' that never comes");
+            from = _pos + offset;
+        }
+    }
+
+    // The index of the next <paramref name="b"/> at or after _pos, reading on as needed, or -1 at the end of the
+    // part; the bytes before it are dropped unless consume is false (then the buffer keeps them from _pos, growing
+    // for a text longer than itself).
+    private int Find(byte b, bool consume = true)
+    {
+        while (true)
+        {
+            var hit = _buffer.AsSpan(_pos, _end - _pos).IndexOf(b);
+            if (hit >= 0) return _pos + hit;
+            if (consume) _pos = _end;
+            if (!Refill()) return -1;
+        }
+    }
+
+    private bool Available(int bytes)
+    {
+        while (_end - _pos < bytes)
+            if (!Refill()) return false;
+        return true;
+    }
+
+    // Keeps the bytes from _pos, moved to the front, and reads more after them. False at the end of the part.
+    private bool Refill()
+    {
+        if (_eof) return false;
+        var kept = _end - _pos;
+        if (kept == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        else if (_pos > 0) Buffer.BlockCopy(_buffer, _pos, _buffer, 0, kept);
+        _pos = 0;
+        _end = kept;
+        var read = input.ReadAtLeast(_buffer.AsSpan(_end), 1, throwOnEndOfStream: false);
+        if (read == 0) _eof = true;
+        _end += read;
+        return read > 0;
+    }
+
+    // Appends raw text to _text with entities decoded and CR LF / CR read as LF.
+    private int Decode(ReadOnlySpan<byte> raw, int length)
+    {
+        while (raw.Length > 0)
+        {
+            var amp = raw.IndexOf((byte)'&');
+            if (amp < 0) return Append(raw, length, normaliseLineEnds: true);
+            length = Append(raw[..amp], length, normaliseLineEnds: true);
+            raw = raw[amp..];
+            var semicolon = raw.IndexOf((byte)';');
+            if (semicolon < 0) throw Malformed("an '&' that starts no entity");
+            length = AppendEntity(raw[1..semicolon], length);
+            raw = raw[(semicolon + 1)..];
+        }
+        return length;
+    }
+
+    private int AppendEntity(ReadOnlySpan<byte> name, int length)
+    {
+        var rune = name switch
+        {
+            _ when name.SequenceEqual("lt"u8) => '<',
+            _ when name.SequenceEqual("gt"u8) => '>',
+            _ when name.SequenceEqual("amp"u8) => '&',
+            _ when name.SequenceEqual("quot"u8) => '"',
+            _ when name.SequenceEqual("apos"u8) => '\'',
+            _ when name.Length > 1 && name[0] == (byte)'#' => CharacterReference(name[1..]),
+            _ => throw Malformed($"the unknown entity '&{Encoding.ASCII.GetString(name)};'"),
+        };
+        Span<byte> utf8 = stackalloc byte[4];
+        return Append(utf8[..new Rune(rune).EncodeToUtf8(utf8)], length, normaliseLineEnds: false);
+    }
+
+    private static int CharacterReference(ReadOnlySpan<byte> digits)
+    {
+        var hex = digits.Length > 0 && digits[0] is (byte)'x';
+        var style = hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None;
+        if (!int.TryParse(hex ? digits[1..] : digits, style, System.Globalization.CultureInfo.InvariantCulture, out var code) || !Rune.IsValid(code))
+            throw Malformed($"the character reference '&#{Encoding.ASCII.GetString(digits)};'");
+        return code;
+    }
+
+    private int Append(ReadOnlySpan<byte> bytes, int length, bool normaliseLineEnds)
+    {
+        if (_text.Length < length + bytes.Length) Array.Resize(ref _text, Math.Max(_text.Length * 2, length + bytes.Length));
+        if (!normaliseLineEnds || bytes.IndexOf((byte)'\r') < 0)
+        {
+            bytes.CopyTo(_text.AsSpan(length));
+            return length + bytes.Length;
+        }
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != (byte)'\r') _text[length++] = bytes[i];
+            else if (i + 1 >= bytes.Length || bytes[i + 1] != (byte)'\n') _text[length++] = (byte)'\n';
+        }
+        return length;
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    private static InvalidDataException Malformed(string what) => new($"malformed XML in the workbook: {what}");
+}
+
+/// <summary>The kinds of tag <see cref="XmlByteScanner"/> stops at.</summary>
+internal enum XmlTagKind
+{
+    Start,
+    End,
+    Empty,
+}
