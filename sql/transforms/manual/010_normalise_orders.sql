@@ -1,5 +1,5 @@
 -- Normalise hand-typed orders (plugins/Manual/template.csv) into the shape of orders.
--- reads:   stg_manual_orders (the current batch), orders (what each order was built from)
+-- reads:   stg_manual_orders (the current batch), orders (what each order holds now)
 -- writes:  temp table incoming_orders (dropped at commit): the batch's orders that may change orders, normalised,
 --          with their payload; temp view incoming_batch: how many orders the batch carries and the days they
 --          span. orders/900_merge_orders.sql merges the first and reports the second.
@@ -9,8 +9,10 @@
 -- note:    the store was looked up in cost_centers when the file was loaded; its cost center is on the row
 create temp table incoming_orders on commit drop as
 with source as (
-    select *
+    select s.*, o.id is null as is_new
     from stg_manual_orders s
+    -- the order as orders has it, if it has it (one probe of orders' unique key)
+    left join orders o on o.cost_center = s.cost_center and o.source_system = 'MANUAL' and o.source_order_id = s.order_id
     where s.load_batch_id = crm_etl_batch()
       -- an order listed twice in the file: its last row wins
       and not exists (
@@ -19,15 +21,12 @@ with source as (
             and later.store_code = s.store_code
             and later.order_id = s.order_id
             and later.source_row_number > s.source_row_number)
-      -- an order a later batch wrote is left to it (re-running an old batch never rolls it back), and one
-      -- already built from this very row needs nothing
-      and not exists (
-          select 1 from orders o
-          where o.cost_center = s.cost_center
-            and o.source_system = 'MANUAL'
-            and o.source_order_id = s.order_id
-            and (o.load_batch_id > s.load_batch_id
-                 or crm_etl_skip_unchanged() and o.source_row_hash = s.row_hash))
+      -- an order a later batch wrote is left to it (re-running an old batch never rolls it back), and an order
+      -- already built from this very row needs nothing: its row is neither normalised nor turned into a payload
+      -- (most rows of a scheduled run, which downloads the last days again)
+      and (o.id is null
+           or coalesce(o.load_batch_id, 0) <= s.load_batch_id
+              and not (crm_etl_skip_unchanged() and o.source_row_hash is not distinct from s.row_hash))
 ),
 
 final as (
@@ -64,8 +63,10 @@ final as (
         -- the raw row: every column of the file, plus columns added to it
         to_jsonb(report) || coalesce(s.extra_columns, '{}') as source_payload,
 
-        -- lineage: the staged row this order is built from
+        -- lineage: the staged row this order is built from, and whether orders has the key yet (the merge inserts a
+        -- new key without a conflict check)
         s.source_row_number,
+        s.is_new,
         s.row_hash                                        as source_row_hash   -- stands for the payload in the merge's hash
     from source s
     cross join lateral (

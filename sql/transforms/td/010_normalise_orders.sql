@@ -1,5 +1,5 @@
 -- Normalise TumbleDry Order Report rows into the shape of orders.
--- reads:   stg_td_order_report (the current batch), cost_centers, orders (what each order was built from)
+-- reads:   stg_td_order_report (the current batch), cost_centers, orders (what each order holds now)
 -- writes:  temp table incoming_orders (dropped at commit): the batch's orders that may change orders, normalised,
 --          with their payload; temp view incoming_batch: how many orders the batch carries and the days they
 --          span. orders/900_merge_orders.sql merges the first and reports the second.
@@ -8,9 +8,12 @@
 --          crm_etl_skip_unchanged()  -- the host sets it while the transforms are the ones orders were built with
 create temp table incoming_orders on commit drop as
 with source as (
-    select s.*, cc.cost_center as mapped_cost_center
+    select s.*, cc.cost_center as mapped_cost_center, o.id is null as is_new
     from stg_td_order_report s
     join cost_centers cc on cc.crm = 'td' and cc.store_code = s.store_code
+    -- the order as orders has it, if it has it: looked up by the whole key from the row (its cost center, stamped
+    -- from the same stores as cost_centers), one probe of orders' unique key
+    left join orders o on o.cost_center = s.cost_center and o.source_system = 'TD' and o.source_order_id = s.order_no
     where s.load_batch_id = crm_etl_batch()
       -- an order listed twice in the file: its last row wins
       and not exists (
@@ -19,16 +22,12 @@ with source as (
             and later.store_code = s.store_code
             and later.order_no = s.order_no
             and later.source_row_number > s.source_row_number)
-      -- an order a later batch wrote is left to it (re-running an old batch never rolls an order back), and an
-      -- order already built from this very row needs nothing: its row is neither normalised nor turned into a
-      -- payload (most rows of a scheduled run, which downloads the last days again)
-      and not exists (
-          select 1 from orders o
-          where o.cost_center = s.cost_center   -- the row's own, stamped from the same stores as cost_centers, so
-            and o.source_system = 'TD'          -- the whole key comes from the row: one probe of orders' key
-            and o.source_order_id = s.order_no
-            and (o.load_batch_id > s.load_batch_id
-                 or crm_etl_skip_unchanged() and o.source_row_hash = s.row_hash))
+      -- an order a later batch wrote is left to it (re-running an old batch never rolls it back), and an order
+      -- already built from this very row needs nothing: its row is neither normalised nor turned into a payload
+      -- (most rows of a scheduled run, which downloads the last days again)
+      and (o.id is null
+           or coalesce(o.load_batch_id, 0) <= s.load_batch_id
+              and not (crm_etl_skip_unchanged() and o.source_row_hash is not distinct from s.row_hash))
 ),
 
 final as (
@@ -63,7 +62,7 @@ final as (
             when s.paid > 0 or s.advance > 0 then 'Partially Paid'
             else 'Pending'
         end                                               as payment_status,
-        case lower(regexp_replace(trim(s.order_status), '\s+', ' ', 'g'))
+        case lower(s.order_status)                        -- staged text is trimmed, its white space folded
             when 'pending'    then 'Pending'
             when 'in process' then 'In Process'
             when 'inprocess'  then 'In Process'
@@ -78,8 +77,10 @@ final as (
         -- the raw row: every report column, plus columns the portal added
         to_jsonb(report) || coalesce(s.extra_columns, '{}') as source_payload,
 
-        -- lineage: the staged row this order is built from
+        -- lineage: the staged row this order is built from, and whether orders has the key yet (the merge inserts a
+        -- new key without a conflict check)
         s.source_row_number,
+        s.is_new,
         s.row_hash                                        as source_row_hash   -- stands for the payload in the merge's hash
     from source s
     cross join lateral (

@@ -1,5 +1,5 @@
 -- Normalise UClean GST report rows into the shape of orders.
--- reads:   stg_uc_gst_report (the current batch), cost_centers, orders (what each order was built from)
+-- reads:   stg_uc_gst_report (the current batch), cost_centers, orders (what each order holds now)
 -- writes:  temp table incoming_orders (dropped at commit): the batch's orders that may change orders, normalised,
 --          with their payload; temp view incoming_batch: how many orders the batch carries and the days they
 --          span. orders/900_merge_orders.sql merges the first and reports the second.
@@ -8,9 +8,12 @@
 --          crm_etl_skip_unchanged()  -- the host sets it while the transforms are the ones orders were built with
 create temp table incoming_orders on commit drop as
 with source as (
-    select s.*, cc.cost_center as mapped_cost_center
+    select s.*, cc.cost_center as mapped_cost_center, o.id is null as is_new
     from stg_uc_gst_report s
     join cost_centers cc on cc.crm = 'uc' and cc.store_code = s.store_code
+    -- the booking as orders has it, if it has it: looked up by the whole key from the row (its cost center, stamped
+    -- from the same stores as cost_centers), one probe of orders' unique key
+    left join orders o on o.cost_center = s.cost_center and o.source_system = 'UC' and o.source_order_id = s.booking_id
     where s.load_batch_id = crm_etl_batch()
       -- a booking listed twice in the file: its last row wins
       and not exists (
@@ -19,15 +22,12 @@ with source as (
             and later.store_code = s.store_code
             and later.booking_id = s.booking_id
             and later.source_row_number > s.source_row_number)
-      -- a booking a later batch wrote is left to it (re-running an old batch never rolls it back), and one
-      -- already built from this very row needs nothing
-      and not exists (
-          select 1 from orders o
-          where o.cost_center = s.cost_center   -- the row's own, stamped from the same stores as cost_centers, so
-            and o.source_system = 'UC'          -- the whole key comes from the row: one probe of orders' key
-            and o.source_order_id = s.booking_id
-            and (o.load_batch_id > s.load_batch_id
-                 or crm_etl_skip_unchanged() and o.source_row_hash = s.row_hash))
+      -- an booking a later batch wrote is left to it (re-running an old batch never rolls it back), and an booking
+      -- already built from this very row needs nothing: its row is neither normalised nor turned into a payload
+      -- (most rows of a scheduled run, which downloads the last days again)
+      and (o.id is null
+           or coalesce(o.load_batch_id, 0) <= s.load_batch_id
+              and not (crm_etl_skip_unchanged() and o.source_row_hash is not distinct from s.row_hash))
 ),
 
 final as (
@@ -57,7 +57,7 @@ final as (
 
         -- status
         null::jsonb                                       as payment_mode_summary,
-        case lower(regexp_replace(trim(s.payment_status), '\s+', ' ', 'g'))
+        case lower(s.payment_status)                      -- staged text is trimmed, its white space folded
             when 'paid'           then 'Paid'
             when 'pending'        then 'Pending'
             when 'unpaid'         then 'Pending'
@@ -72,8 +72,10 @@ final as (
         -- otherwise adding an earlier invoice would renumber, and update, every order after it.
         to_jsonb(report) || coalesce(s.extra_columns, '{}') as source_payload,
 
-        -- lineage: the staged row this order is built from
+        -- lineage: the staged row this order is built from, and whether orders has the key yet (the merge inserts a
+        -- new key without a conflict check)
         s.source_row_number,
+        s.is_new,
         s.row_hash                                        as source_row_hash   -- stands for the payload in the merge's hash
     from source s
     cross join lateral (

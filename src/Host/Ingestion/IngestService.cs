@@ -37,7 +37,7 @@ internal sealed class IngestService(string connectionString, TransformRunner tra
 
             await using var tx = await conn.BeginTransactionAsync(ct);
             if (request.DryRun) runId = await RunRecorder.StartAsync(conn, tx, request, md5, ct);
-            await RunRecorder.LockFileAsync(conn, tx, crm, request.Store.Code, md5, ct);
+            await RunRecorder.LockStoreAsync(conn, tx, crm, request.Store.Code, ct);
 
             IngestOutcome outcome;
             long? batchId = null;

@@ -18,11 +18,15 @@ internal static class RunRecorder
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Serialises ingestions of the same file for the same store, so the second one sees the first's outcome.</summary>
-    public static async Task LockFileAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string crm, string storeCode, string md5, CancellationToken ct)
+    /// <summary>
+    /// Serialises ingestions for the same store: of the same file, the second sees the first's outcome; of two files,
+    /// the second merges with the first's orders in place (the merge inserts the keys the store lacked without a
+    /// conflict check). Other stores go on at once.
+    /// </summary>
+    public static async Task LockStoreAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string crm, string storeCode, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", conn, tx);
-        cmd.Parameters.AddWithValue($"ingest:{crm}:{storeCode}:{md5}");
+        cmd.Parameters.AddWithValue($"ingest:{crm}:{storeCode}");
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -8,14 +8,13 @@ select cc.cost_center, 'LM' as source_system, s.store_code as source_store_code,
        0::numeric as tax_amount, s.amount as net_amount,
        null::jsonb as payment_mode_summary, null::text as payment_status, null::text as order_status,
        staged_payload(to_jsonb(s), s.extra_columns) as source_payload,
-       s.source_row_number, s.row_hash as source_row_hash
+       s.source_row_number, s.row_hash as source_row_hash, o.id is null as is_new
 from stg_lm_sales s
 join cost_centers cc on cc.crm = 'lm' and cc.store_code = s.store_code
+left join orders o on o.cost_center = s.cost_center and o.source_system = 'LM' and o.source_order_id = s.bill
 where s.load_batch_id = crm_etl_batch()
   -- a bill already built from this very row needs nothing
-  and not exists (select 1 from orders o
-                  where o.cost_center = cc.cost_center and o.source_system = 'LM' and o.source_order_id = s.bill
-                    and crm_etl_skip_unchanged() and o.source_row_hash = s.row_hash);
+  and not (crm_etl_skip_unchanged() and o.source_row_hash is not distinct from s.row_hash);
 
 create or replace temp view incoming_batch as
 select count(distinct s.bill) as orders, min(s.bill_date)::date as first_order_date, max(s.bill_date)::date as last_order_date
