@@ -97,4 +97,28 @@ public sealed class IncrementalMergeTests
         // The other nine were written by the first file and re-sent unchanged since.
         Assert.Equal(9, await Db.ScalarAsync<long>(cs, "select count(*) from orders where load_batch_id = $1", await BatchAsync(first)));
     }
+
+    [Fact]
+    public async Task A_large_batch_is_transformed_in_one_pass_even_before_its_table_was_analyzed()
+    {
+        // 40,000 rows of one batch staged by SQL, so nothing has analyzed the table: the planner cannot see which batch
+        // crm_etl_batch() names. Looking for a later row of each order by scanning the batch for every row (what the
+        // plan was without an index on the batch's order keys) takes hours here; the statement timeout ends it.
+        var cs = await TestCluster.CreateMigratedDatabaseAsync("nostats");
+        await Db.ExecAsync(cs, """
+            insert into stg_td_order_report (order_date_time, order_no, name, phone, gross_amount, discount, tax, net_amount,
+                                             advance, paid, balance, order_status, store_code, cost_center, file_md5,
+                                             load_batch_id, source_row_number, row_hash)
+            select timestamp '2025-01-01' + g * interval '1 minute', 'N' || g, 'Name', '98765' || lpad(g::text, 5, '0'),
+                   100, 0, 18, 118, 0, 0, 118, 'Pending', 'a668', 'UN3668', 'x', 7, g + 1, md5(g::text)
+            from generate_series(1, 40000) g
+            """);
+        var host = new HostProcess(new Npgsql.NpgsqlConnectionStringBuilder(cs) { Options = "-c statement_timeout=120000" }.ConnectionString);
+
+        var run = await host.RunAsync("transform", "--crm", "td", "--batch", "7", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(40_000, System.Text.Json.JsonDocument.Parse(run.Stdout).RootElement.GetProperty("batches")[0].GetProperty("inserted").GetInt64());
+        Assert.Equal(40_000 * 118m, await Db.ScalarAsync<decimal>(cs, "select sum(net_amount) from orders where cost_center = 'UN3668'"));
+    }
 }
