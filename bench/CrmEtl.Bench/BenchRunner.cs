@@ -20,6 +20,9 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
     private readonly string _files = Path.Combine(root, "artifacts", "bench-files");
     private readonly StringBuilder _report = new();
     private EmbeddedCluster _cluster = null!;
+    private (Ingest First, Ingest Again, Ingest Changed)? _million;
+    private double? _fourStores;
+    private double? _startup;
 
     public async Task<int> RunAsync()
     {
@@ -38,6 +41,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         _report.AppendLine();
         _report.Append(portals);
         await StartupAsync();
+        Goals();
         await File.WriteAllTextAsync(output, _report.ToString());
         Console.WriteLine(_report);
         Console.WriteLine($"written to {output}");
@@ -66,6 +70,24 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
             $"{reference.Copy:0.00} | {reference.Merge:0.00} | {reference.Copy + reference.Merge:0.00} |");
         _report.AppendLine(line);
         Console.WriteLine(line);
+        if (rows == 1_000_000) _million = (first, again, rechanged);
+    }
+
+    // The goals of issue 5, against this run's figures (for the sizes and parts that were run).
+    private void Goals()
+    {
+        void Goal(string what, double? value, double limit, string unit) =>
+            _report.AppendLine(value is { } v
+                ? string.Create(CultureInfo.InvariantCulture, $"| {what} | {v:0.00} {unit} | ≤ {limit} {unit} | {(v <= limit ? "met" : "**not met**")} |")
+                : $"| {what} | not measured in this run | ≤ {limit} {unit} | |");
+        _report.AppendLine().AppendLine("## Goals (issue 5)").AppendLine();
+        _report.AppendLine("| goal | measured | limit | |").AppendLine("|---|---:|---:|---|");
+        Goal("1M-row report → orders (host total)", _million?.First.Total, 30, "s");
+        Goal("peak RSS, 1M rows", _million?.First.PeakRss, 300, "MB");
+        Goal("unchanged 1M file skipped (in the host)", _million?.Again.Total, 0.2, "s");
+        Goal("1% changed, 1M rows (host total)", _million?.Changed.Total, 10, "s");
+        Goal("four stores downloaded and ingested (median)", _fourStores, 8, "s");
+        Goal("host start-up to the first log line (median)", _startup, 0.5, "s");
     }
 
     private async Task<string> FileAsync(int rows, double changed)
@@ -169,6 +191,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
             return (await RunHostAsync(db, env, ["download", .. args])).Wall;
         }
         await process.WaitForExitAsync();
+        _fourStores = Median(four);
         section.AppendLine($"## Portals end to end (sandbox, download + ingest of today, median of {portalRuns})").AppendLine();
         section.AppendLine("| what | median s | runs s |").AppendLine("|---|---:|---|");
         section.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| one store (td/a668) | {Median(one):0.00} | {string.Join(", ", one.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} |"));
@@ -193,6 +216,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
             times.Add(clock.Elapsed.TotalSeconds);
             await process.WaitForExitAsync();
         }
+        _startup = Median(times);
         _report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Host start-up to its first log line: median {Median(times):0.000} s of 7."));
     }
 
