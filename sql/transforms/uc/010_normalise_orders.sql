@@ -22,7 +22,7 @@ with source as (
             and later.store_code = s.store_code
             and later.booking_id = s.booking_id
             and later.source_row_number > s.source_row_number)
-      -- an booking a later batch wrote is left to it (re-running an old batch never rolls it back), and an booking
+      -- a booking a later batch wrote is left to it (re-running an old batch never rolls it back), and a booking
       -- already built from this very row needs nothing: its row is neither normalised nor turned into a payload
       -- (most rows of a scheduled run, which downloads the last days again)
       and (o.id is null
