@@ -62,7 +62,8 @@ internal static class DemoCommand
         // Nothing else runs against the demo's database: a store skipped as busy is a fault here.
         var ok = first.Concat(second).All(o => o.IsOk && o.Status != IngestOutcome.Skipped) && second.Sum(o => o.Inserted) == 0;
         Console.WriteLine($"\ndemo {(ok ? "finished" : "FAILED")} in {clock.Elapsed.TotalSeconds:0.0} s; " +
-                          $"run 1 inserted {first.Sum(o => o.Inserted)}, run 2 inserted {second.Sum(o => o.Inserted)} " +
+                          $"run 1 inserted {first.Sum(o => o.Inserted)}, run 2 inserted {second.Sum(o => o.Inserted)}, " +
+                          $"updated {second.Sum(o => o.Updated)} (today's orders move on with the clock, as on the portals) " +
                           $"and found {second.Sum(o => o.Unchanged)} unchanged");
         return ok ? 0 : 1;
     }
