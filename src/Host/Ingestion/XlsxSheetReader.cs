@@ -148,7 +148,7 @@ internal sealed class XlsxSheetReader : IDataReader
     {
         rowEnd = false;
         var i = 0;
-        while (i < s.Length && IsSpace(s[i])) i++;
+        while (i < s.Length && XmlByteScanner.IsSpace(s[i])) i++;
         if (i + 3 >= s.Length || s[i] != (byte)'<') return 0;
         var closing = s[i + 1] == (byte)'/';
         var nameStart = i + (closing ? 2 : 1);
@@ -171,7 +171,7 @@ internal sealed class XlsxSheetReader : IDataReader
         var empty = false;
         while (true)
         {
-            while (i < s.Length && IsSpace(s[i])) i++;
+            while (i < s.Length && XmlByteScanner.IsSpace(s[i])) i++;
             if (i + 1 >= s.Length) return 0;
             if (s[i] == (byte)'>')
             {
@@ -286,8 +286,6 @@ internal sealed class XlsxSheetReader : IDataReader
         i += stop;
         return true;
     }
-
-    private static bool IsSpace(byte b) => b <= (byte)' ' && b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     // Bytes of a tag or attribute name (ASCII letters, digits, ':', '_', '-', '.'; workbook names are ASCII).
     private static bool IsNameByte(byte b) => NameBytes[b];

@@ -351,7 +351,8 @@ internal sealed class XmlByteScanner(Stream input) : IDisposable
         return length;
     }
 
-    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+    /// <summary>XML white space (space, tab, CR, LF).</summary>
+    public static bool IsSpace(byte b) => b <= (byte)' ' && b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     private static InvalidDataException Malformed(string what) => new($"malformed XML in the workbook: {what}");
 }
