@@ -57,7 +57,7 @@ public static class CellValues
         var scale = (byte)(bits[3] >> 16);
         if (scale == 0) return value;
         var mantissa = ((UInt128)(uint)bits[2] << 64) | ((UInt128)(uint)bits[1] << 32) | (uint)bits[0];
-        while (scale > 0 && (mantissa == 0 || mantissa % 10 == 0))
+        while (scale > 0 && mantissa % 10 == 0)
         {
             mantissa /= 10;
             scale--;
@@ -91,12 +91,7 @@ public static class CellValues
             else return false;
         }
         if (digits == 0) return false;
-        while (scale > 0 && mantissa % 10 == 0)
-        {
-            mantissa /= 10;
-            scale--;
-        }
-        value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, negative, scale);
+        value = Canonical(new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, negative, scale));
         return true;
     }
 
