@@ -13,6 +13,7 @@ internal static class OrderReportLayout
     public static readonly ReportLayout Instance = new()
     {
         KeyHeader = "Order No.",
+        OrderDateHeader = "Order Date / Time",
         Columns =
         [
             new("Order Date / Time", "order_date_time", Time, Required: true),

@@ -9,6 +9,7 @@ internal static class GstReportLayout
     public static readonly ReportLayout Instance = new()
     {
         KeyHeader = "Booking ID",
+        OrderDateHeader = "Invoice Date",
         Columns =
         [
             new("S.No.", "s_no", CellKind.Text) { InRowHash = false }, // only the row's place in the file

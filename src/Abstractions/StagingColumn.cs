@@ -8,4 +8,13 @@ public sealed record StagingColumn(string Name, CellKind Kind)
     /// recognised. False for a value that is only the row's position in the file (a serial number).
     /// </summary>
     public bool InRowHash { get; init; } = true;
+
+    /// <summary>Whether the column is the order's key in the file (a row repeating a key repeats the order).</summary>
+    public bool IsKey { get; init; }
+
+    /// <summary>
+    /// Whether the column dates the order (a date or date-time). A parser that marks a key and a date lets the host
+    /// leave out of staging the rows that orders already holds unchanged, and still count them and their days.
+    /// </summary>
+    public bool IsOrderDate { get; init; }
 }

@@ -5,7 +5,12 @@ public sealed class LayoutReportParser(ReportLayout layout) : IReportParser
 {
     /// <inheritdoc />
     public IReadOnlyList<StagingColumn> Columns { get; } =
-        layout.Columns.Select(c => new StagingColumn(c.StagingName, c.Kind) { InRowHash = c.InRowHash }).ToArray();
+        layout.Columns.Select(c => new StagingColumn(c.StagingName, c.Kind)
+        {
+            InRowHash = c.InRowHash,
+            IsKey = ReportLayout.SameHeader(layout.KeyHeader, c.Header),
+            IsOrderDate = layout.OrderDateHeader is { } date && ReportLayout.SameHeader(date, c.Header),
+        }).ToArray();
 
     /// <inheritdoc />
     public IReportReader Open(ReportFile file) => new SheetReportReader(file, layout);

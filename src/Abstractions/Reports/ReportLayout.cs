@@ -14,6 +14,12 @@ public sealed class ReportLayout
     /// <summary>Header of the business key column (e.g. <c>Order No.</c>); a blank key is not an order.</summary>
     public required string KeyHeader { get; init; }
 
+    /// <summary>
+    /// Header of the column that dates an order (e.g. <c>Order Date / Time</c>), or null. With it and the key, the host
+    /// can leave out of staging the rows orders already holds as they are, and still report the days the file covers.
+    /// </summary>
+    public string? OrderDateHeader { get; init; }
+
     /// <summary>Rows scanned for the header before giving up. Default 10 (the header is normally row 1).</summary>
     public int HeaderSearchRows { get; init; } = 10;
 
@@ -22,6 +28,10 @@ public sealed class ReportLayout
     /// powered-by lines; Total rows and record counts are always recognised.
     /// </summary>
     public IReadOnlyList<Regex> FooterPatterns { get; init; } = DefaultFooterPatterns;
+
+    /// <summary>Whether a header in a file is the one expected: compared trimmed, spaces folded, ignoring case.</summary>
+    public static bool SameHeader(string expected, string actual) =>
+        string.Equals(CellValues.Fold(expected), CellValues.Fold(actual), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The default footer patterns.</summary>
     public static readonly IReadOnlyList<Regex> DefaultFooterPatterns =

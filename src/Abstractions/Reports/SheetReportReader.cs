@@ -142,7 +142,7 @@ public sealed partial class SheetReportReader : IReportReader
             var missing = _layout.Columns.Where((_, i) => index[i] < 0).Select(c => $"'{c.Header}'").ToList();
             if (missing.Count > 0)
             {
-                var unknown = headers.Where(h => h.Length > 0 && !_layout.Columns.Any(c => SameHeader(c.Header, h)))
+                var unknown = headers.Where(h => h.Length > 0 && !_layout.Columns.Any(c => ReportLayout.SameHeader(c.Header, h)))
                     .Select(h => $"'{h}'").ToList();
                 var hint = unknown.Count > 0 ? $"; columns not in the contract: {string.Join(", ", unknown)}" : "";
                 throw new ReportFormatException(_file.Name, _sheetRow, missing[0].Trim('\''),
@@ -294,12 +294,9 @@ public sealed partial class SheetReportReader : IReportReader
         new(_file.Name, _sheetRow, column, problem);
 
     private int IndexOfHeader(string header) =>
-        _layout.Columns.Select((c, i) => (c, i)).First(x => SameHeader(x.c.Header, header)).i;
+        _layout.Columns.Select((c, i) => (c, i)).First(x => ReportLayout.SameHeader(x.c.Header, header)).i;
 
-    private static int Find(string[] headers, string header) => Array.FindIndex(headers, h => SameHeader(header, h));
-
-    private static bool SameHeader(string expected, string actual) =>
-        string.Equals(CellValues.Fold(expected), CellValues.Fold(actual), StringComparison.OrdinalIgnoreCase);
+    private static int Find(string[] headers, string header) => Array.FindIndex(headers, h => ReportLayout.SameHeader(header, h));
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 

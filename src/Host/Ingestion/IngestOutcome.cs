@@ -19,6 +19,9 @@ internal sealed record IngestOutcome(
     public const string Failed = "failed";
     public const string Skipped = "skipped";
 
+    /// <summary>Data rows read from the file; <see cref="RowsStaged"/> leaves out those orders already held as they are.</summary>
+    public long RowsRead { get; init; }
+
     public long? RunId { get; init; }
 
     public string? ErrorStep { get; init; }

@@ -7,8 +7,8 @@ using System.Text;
 namespace CrmEtl.Host.Ingestion;
 
 /// <summary>
-/// The md5 of one staged row's typed values and extra columns (lowercase hex), written to staging as
-/// <c>row_hash</c>. Each value is tagged with its kind and length, so a blank, an empty text and a moved
+/// The md5 of one staged row's typed values and extra columns, written to staging as <c>row_hash</c> (lowercase
+/// hex, see <see cref="Hex"/>) and kept in orders as <c>source_row_hash</c>. Each value is tagged with its kind and length, so a blank, an empty text and a moved
 /// value all hash differently; columns that are not <see cref="CrmEtl.Abstractions.StagingColumn.InRowHash"/> count
 /// as blank. One instance per COPY; not thread-safe.
 /// </summary>
@@ -17,15 +17,22 @@ internal sealed class RowHasher(bool[] hashed) : IDisposable
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
     private int _length;
 
-    public string Hash(object?[] values, string? extras)
+    public UInt128 Hash(object?[] values, string? extras)
     {
         _length = 0;
         for (var i = 0; i < values.Length; i++) Add(i < hashed.Length && !hashed[i] ? null : values[i]);
         Add(extras);
         Span<byte> hash = stackalloc byte[MD5.HashSizeInBytes];
         MD5.HashData(_buffer.AsSpan(0, _length), hash);
-        return Convert.ToHexStringLower(hash);
+        return BinaryPrimitives.ReadUInt128BigEndian(hash);
     }
+
+    /// <summary>A hash as staging and orders keep it: 32 lowercase hex digits.</summary>
+    public static string Hex(UInt128 hash) => hash.ToString("x32", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a hash kept as <see cref="Hex"/> text; false for anything else.</summary>
+    public static bool TryParseHex(string text, out UInt128 hash) =>
+        UInt128.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out hash) && text.Length == 32;
 
     // Every value is a tag byte, a 4-byte length and its bytes.
     private void Add(object? value)

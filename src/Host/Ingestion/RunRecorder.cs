@@ -57,10 +57,10 @@ internal static class RunRecorder
             update ingest_audit
                set status = $2, rows_staged = $3, inserted_rows = $4, updated_rows = $5, unchanged_rows = $6,
                    load_batch_id = $7, error_step = $8, error_message = $9,
-                   from_date = coalesce(from_date, $10), to_date = coalesce(to_date, $11), finished_at = now()
+                   from_date = coalesce(from_date, $10), to_date = coalesce(to_date, $11), rows_read = $12, finished_at = now()
              where run_id = $1
             """,
-            [runId, o.Status, o.RowsStaged, o.Inserted, o.Updated, o.Unchanged, batchId, o.ErrorStep, o.Error, o.From, o.To]);
+            [runId, o.Status, o.RowsStaged, o.Inserted, o.Updated, o.Unchanged, batchId, o.ErrorStep, o.Error, o.From, o.To, o.RowsRead]);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -6,16 +6,19 @@ namespace CrmEtl.Host.Ingestion;
 
 /// <summary>
 /// Streams a report's rows into its staging table with binary COPY, tagging each with its lineage and
-/// its <see cref="RowHasher">row hash</see>.
+/// its <see cref="RowHasher">row hash</see>, and leaving out the rows <see cref="UnchangedRows"/> says orders holds.
 /// </summary>
 internal static class StagingLoader
 {
+    /// <summary>Rows read from the file, and of them the rows staged.</summary>
+    public readonly record struct Counts(long Read, long Staged);
+
     private static readonly string[] LineageColumns =
         ["source_system", "store_code", "cost_center", "file_md5", "load_batch_id", "source_row_number", "extra_columns", "row_hash"];
 
-    public static async Task<long> CopyAsync(
+    public static async Task<Counts> CopyAsync(
         NpgsqlConnection conn, SourceInfo source, IReadOnlyList<StagingColumn> columns, IReportReader reader,
-        Store store, string md5, long batchId, CancellationToken ct)
+        Store store, string md5, long batchId, UnchangedRows? leaveOut, CancellationToken ct)
     {
         var names = columns.Select(c => Quote(c.Name)).Concat(LineageColumns.Select(Quote));
         var copy = $"copy {Quote(source.StagingTable)} ({string.Join(", ", names)}) from stdin (format binary)";
@@ -63,12 +66,17 @@ internal static class StagingLoader
                 {
                     var writer = new BinaryCopyWriter(raw);
                     using var hasher = new RowHasher(columns.Select(c => c.InRowHash).ToArray());
-                    long rows = 0;
+
+                    long read = 0, rows = 0;
                     foreach (var batch in full.GetConsumingEnumerable(stop.Token))
                     {
                         for (var r = 0; r < batch.Count; r++)
                         {
                             var values = batch.Values[r];
+                            var hash = hasher.Hash(values, batch.Extras[r]);
+                            read++;
+                            if (leaveOut is not null && !leaveOut.MustStage(values, hash)) continue;
+
                             writer.StartRow(types.Length + LineageColumns.Length);
                             for (var i = 0; i < types.Length; i++)
                             {
@@ -93,7 +101,7 @@ internal static class StagingLoader
                             writer.Bigint(batch.Numbers[r]);
                             if (batch.Extras[r] is { } extras) writer.Jsonb(extras);
                             else writer.Null();
-                            writer.Text(hasher.Hash(values, batch.Extras[r]));
+                            writer.Text(RowHasher.Hex(hash));
                             rows++;
                         }
                         batch.Clear();
@@ -102,7 +110,7 @@ internal static class StagingLoader
                     producer.GetAwaiter().GetResult(); // a parse error ends the COPY uncompleted: rolled back
                     writer.Complete();
                     raw.Dispose(); // ends the COPY
-                    return rows;
+                    return new Counts(read, rows);
                 }
                 catch
                 {

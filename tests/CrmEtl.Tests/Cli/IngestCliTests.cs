@@ -21,11 +21,12 @@ public sealed class IngestCliTests(DatabaseFixture db) : IClassFixture<DatabaseF
 
         Assert.True(first.ExitCode == 0, first.ToString());
         var run = JsonDocument.Parse(first.Stdout).RootElement.GetProperty("runs").EnumerateArray().Single();
-        Assert.Equal(["crm", "store", "file", "md5", "status", "rows_staged", "inserted", "updated", "unchanged", "error"],
+        Assert.Equal(["crm", "store", "file", "md5", "status", "rows_read", "rows_staged", "inserted", "updated", "unchanged", "error"],
             run.EnumerateObject().Select(p => p.Name));
         Assert.Equal("td", run.GetProperty("crm").GetString());
         Assert.Equal("a668", run.GetProperty("store").GetString());
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(17, run.GetProperty("rows_read").GetInt64());
         Assert.Equal(17, run.GetProperty("rows_staged").GetInt64());
         Assert.Equal(17, run.GetProperty("inserted").GetInt64());
         Assert.Equal(JsonValueKind.Null, run.GetProperty("error").ValueKind);

@@ -99,6 +99,50 @@ public sealed class IncrementalMergeTests
     }
 
     [Fact]
+    public async Task Rows_orders_holds_as_they_are_are_left_out_of_staging_yet_counted_with_their_days()
+    {
+        var cs = await TestCluster.CreateMigratedDatabaseAsync("leaveout");
+        var pipeline = new Pipeline(cs);
+        var orders = TdOrderReport.Orders("a668", Files.Day, count: 30).ToList();
+        static TdOrder Moved(TdOrder o) => o with { Status = o.Status == "Ready" ? "Delivered" : "Ready", Gross = o.Gross + 10, Net = o.Net + 10 };
+        async Task<IngestOutcome> IngestAsync(IReadOnlyList<TdOrder> rows, string name)
+        {
+            var outcome = await pipeline.IngestAsync("td", "a668", Files.Td(_dir, rows, name: name));
+            Assert.True(outcome.Status == IngestOutcome.Succeeded, outcome.Error);
+            return outcome;
+        }
+        async Task<string?> StatusAsync(TdOrder o) =>
+            await Db.ScalarAsync<string>(cs, "select order_status from orders where source_order_id = $1", o.OrderNo);
+
+        var first = await IngestAsync(orders, "first.xlsx");
+        Assert.Equal((30L, 30L, 30L), (first.RowsRead, first.RowsStaged, first.Inserted));
+
+        // Order 2 changed. Order 7 twice: changed, then as orders has it (the last row wins: no change). Order 9 twice:
+        // as orders has it, then changed. And a new order a day later.
+        var later = TdOrderReport.Orders("a668", Files.Day.AddDays(1), count: 1)[0] with { OrderNo = "NEW-1" };
+        var resent = orders.Select((o, i) => i is 2 or 7 ? Moved(o) : o).Concat([orders[7], Moved(orders[9]), later]).ToList();
+        var second = await IngestAsync(resent, "second.xlsx");
+
+        // Staged: order 2's row, both rows of orders 7 and 9 past the first that orders holds, the new order.
+        Assert.Equal((33L, 5L), (second.RowsRead, second.RowsStaged));
+        Assert.Equal((1L, 2L, 28L), (second.Inserted, second.Updated, second.Unchanged));
+        Assert.Equal((Files.Day, Files.Day.AddDays(1)), (second.From!.Value, second.To!.Value));
+        var audit = (await Db.RowsAsync(cs,
+            "select rows_read, rows_staged, unchanged_rows, from_date, to_date from ingest_audit where run_id = $1", second.RunId!.Value)).Single();
+        Assert.Equal([33L, 5L, 28L, Files.Day, Files.Day.AddDays(1)], audit.Select(v => v is DateTime d ? DateOnly.FromDateTime(d) : v));
+        Assert.Equal(5L, await Db.ScalarAsync<long>(cs,
+            "select count(*) from stg_td_order_report where load_batch_id = (select load_batch_id from ingest_audit where run_id = $1)",
+            second.RunId!.Value));
+
+        Assert.Equal(Moved(orders[2]).Status, await StatusAsync(orders[2]));
+        Assert.Equal(orders[7].Status, await StatusAsync(orders[7]));
+        Assert.Equal(Moved(orders[9]).Status, await StatusAsync(orders[9]));
+        Assert.Equal(31L, await Db.ScalarAsync<long>(cs, "select count(*) from orders"));
+        Assert.Equal(orders.Sum(o => o.Net) + 10 + 10 + later.Net,
+            await Db.ScalarAsync<decimal>(cs, "select sum(net_amount) from orders"));
+    }
+
+    [Fact]
     public async Task A_large_batch_is_transformed_in_one_pass_even_before_its_table_was_analyzed()
     {
         // 40,000 rows of one batch staged by SQL, so nothing has analyzed the table: the planner cannot see which batch

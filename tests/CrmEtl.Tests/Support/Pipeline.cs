@@ -29,6 +29,8 @@ internal sealed class Pipeline(string connectionString)
             resolved = await StoreDirectory.ResolveAsync(conn, plugin.Info.Crm, store, default);
         }
         var request = new IngestRequest(plugin, resolved, file, from, to, Guid.NewGuid(), dryRun);
-        return await new IngestService(ConnectionString, new TransformRunner(paths)).IngestAsync(request, default);
+        // Files of any size leave out the rows orders holds as they are (the host does from 1 MiB on).
+        return await new IngestService(ConnectionString, new TransformRunner(paths)) { LeaveOutUnchangedFromBytes = 0 }
+            .IngestAsync(request, default);
     }
 }
