@@ -129,6 +129,10 @@ internal sealed class EmbeddedCluster
         await WriteSettingsAsync(ct);
     }
 
+    // Tuned for bulk loads on a small machine (bench/README.md). The WAL writer and the background writer wake every
+    // 10 ms while there is work (they sleep when idle), so a million-row merge hands its WAL writes and dirty pages to
+    // them, on another core, instead of writing them itself: 11.1 s -> 9.4 s. The leader of a parallel CREATE TABLE AS
+    // (the normalise step) only inserts what its workers produce: 10.5 s -> 9.9 s.
     private async Task WriteSettingsAsync(CancellationToken ct)
     {
         var fast = Environment.GetEnvironmentVariable("CRMETL_PG_FAST") == "1";
@@ -142,10 +146,15 @@ internal sealed class EmbeddedCluster
             work_mem = 64MB
             temp_buffers = 256MB
             maintenance_work_mem = 256MB
-            wal_buffers = 64MB
+            wal_buffers = 128MB
             max_wal_size = 8GB
             checkpoint_timeout = 15min
             synchronous_commit = off
+            wal_writer_delay = 10ms
+            bgwriter_delay = 10ms
+            bgwriter_lru_maxpages = 1000
+            bgwriter_lru_multiplier = 4
+            parallel_leader_participation = off
             timezone = 'Asia/Kolkata'
             {(fast ? "fsync = off\nfull_page_writes = off" : "")}
             """;
