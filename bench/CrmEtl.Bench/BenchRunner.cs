@@ -35,7 +35,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         _report.AppendLine("# CrmEtl benchmark results").AppendLine();
         _report.AppendLine(await MachineAsync()).AppendLine();
         _report.AppendLine("## Report file → orders (TumbleDry Order Report, 42 columns, text amounts and dates, Total + footer rows)").AppendLine();
-        _report.AppendLine("| rows | file MB | xlsx reader only s | typed parse s | parse+COPY s | transforms+merge s | total s | rows/s | peak RSS MB | same file again s (in host / wall) | a copy of it s (in host) | 1% changed: total s (updated) | psql \\copy s | psql merge s | psql total s |");
+        _report.AppendLine("| rows | file MB | xlsx reader only s | typed parse s | parse+COPY s | transforms+merge s | total s | rows/s | peak RSS MB (first / 1% changed) | same file again s (in host / wall) | a copy of it s (in host) | 1% changed: total s (updated) | psql \\copy s | psql merge s | psql total s |");
         _report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var rows in sizes) await SizeAsync(rows);
         _report.AppendLine();
@@ -66,7 +66,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
 
         var line = string.Create(CultureInfo.InvariantCulture,
             $"| {rows:N0} | {new FileInfo(file).Length / 1e6:0.0} | {parse[0].Seconds:0.00} | {parse[1].Seconds:0.00} | {first.ParseCopy:0.00} | {first.Transforms:0.00} | " +
-            $"{first.Total:0.00} | {rows / first.Total:N0} | {first.PeakRss} | {again.Total:0.00} / {again.Wall:0.00} | {copied.Total:0.00} | {rechanged.Total:0.00} ({rechanged.Updated:N0}) | " +
+            $"{first.Total:0.00} | {rows / first.Total:N0} | {first.PeakRss} / {rechanged.PeakRss} | {again.Total:0.00} / {again.Wall:0.00} | {copied.Total:0.00} | {rechanged.Total:0.00} ({rechanged.Updated:N0}) | " +
             $"{reference.Copy:0.00} | {reference.Merge:0.00} | {reference.Copy + reference.Merge:0.00} |");
         _report.AppendLine(line);
         Console.WriteLine(line);
@@ -83,7 +83,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         _report.AppendLine().AppendLine("## Goals (issue 5)").AppendLine();
         _report.AppendLine("| goal | measured | limit | |").AppendLine("|---|---:|---:|---|");
         Goal("1M-row report → orders (host total)", _million?.First.Total, 30, "s");
-        Goal("peak RSS, 1M rows", _million?.First.PeakRss, 300, "MB");
+        Goal("peak RSS, 1M rows (first load or 1% changed)", _million is { } m ? Math.Max(m.First.PeakRss, m.Changed.PeakRss) : null, 300, "MB");
         Goal("unchanged 1M file skipped (in the host)", _million?.Again.Total, 0.2, "s");
         Goal("1% changed, 1M rows (host total)", _million?.Changed.Total, 10, "s");
         Goal("four stores downloaded and ingested (median)", _fourStores, 8, "s");

@@ -66,7 +66,6 @@ internal static class StagingLoader
                 {
                     var writer = new BinaryCopyWriter(raw);
                     using var hasher = new RowHasher(columns.Select(c => c.InRowHash).ToArray());
-
                     long read = 0, rows = 0;
                     foreach (var batch in full.GetConsumingEnumerable(stop.Token))
                     {

@@ -20,7 +20,7 @@ public sealed class BenchTests
 
         Assert.True(process.ExitCode == 0, await stdout + await stderr);
         var results = await File.ReadAllTextAsync(output);
-        Assert.Matches(@"\| 3,000 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \| \d+ \| [\d.]+ / [\d.]+ \| [\d.]+ \| [\d.]+ \(30\) \|", results);
+        Assert.Matches(@"\| 3,000 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \| \d+ / \d+ \| [\d.]+ / [\d.]+ \| [\d.]+ \| [\d.]+ \(30\) \|", results);
         Assert.Matches(@"\| all four stores \(default: 4 at once\) \| [\d.]+ \|", results);
         Assert.Matches(@"\| all four stores, --parallel 1 \| [\d.]+ \|", results);
         Assert.Matches(@"Host start-up to its first log line: median [\d.]+ s", results);

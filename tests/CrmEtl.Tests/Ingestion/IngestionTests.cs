@@ -119,6 +119,29 @@ public sealed class IngestionTests : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public async Task A_batch_of_thousands_into_a_big_staging_table_is_planned_on_statistics_that_know_it()
+    {
+        // 200,000 staged rows of an earlier batch, analyzed. A new batch of 10,000 is under a tenth of the table, so
+        // the table is not analyzed whole again; but a batch the statistics do not know is planned as one row, and
+        // the normalise step's look-up of a later row of the same order then scans the batch for each of its rows
+        // (10^8 comparisons, 16 s). The statement timeout ends that.
+        var cs = await TestCluster.CreateMigratedDatabaseAsync("bigstage");
+        await Db.ExecAsync(cs, """
+            insert into stg_td_order_report (order_no, store_code, file_md5, load_batch_id, source_row_number)
+            select 'X' || g, 'a668', 'old', 0, g from generate_series(1, 200000) g;
+            analyze stg_td_order_report;
+            """);
+        var pipeline = new Pipeline(new Npgsql.NpgsqlConnectionStringBuilder(cs) { Options = "-c statement_timeout=5000" }.ConnectionString);
+        var orders = TdOrderReport.Orders("a668", Files.Day, count: 10_000);
+
+        var outcome = await pipeline.IngestAsync("td", "a668", Files.Td(_dir, orders, name: "thousands.xlsx"));
+
+        Assert.True(outcome.Status == IngestOutcome.Succeeded, outcome.Error);
+        Assert.Equal((10_000L, 10_000L), (outcome.RowsStaged, outcome.Inserted));
+        Assert.Equal(orders.Sum(o => o.Net), await Db.ScalarAsync<decimal>(cs, "select sum(net_amount) from orders"));
+    }
+
+    [Fact]
     public async Task Mobile_numbers_in_every_written_form_normalise_to_ten_digits()
     {
         var rows = await Db.RowsAsync(_cs, """
