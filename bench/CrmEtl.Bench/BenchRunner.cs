@@ -23,6 +23,8 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
     private (Ingest First, Ingest Again, Ingest Changed)? _million;
     private double? _fourStores;
     private double? _startup;
+    private readonly List<string> _firstLoads = [];
+    private const int FirstLoads = 3;
 
     public async Task<int> RunAsync()
     {
@@ -38,6 +40,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         _report.AppendLine("| rows | file MB | xlsx reader only s | typed parse s | parse+COPY s | transforms+merge s | total s | rows/s | peak RSS MB (first / 1% changed) | same file again s (in host / wall) | a copy of it s (in host) | 1% changed: total s (updated) | psql \\copy s | psql merge s | psql total s |");
         _report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var rows in sizes) await SizeAsync(rows);
+        _report.AppendLine().AppendLine($"The first load's figures are the median of {FirstLoads} loads, each into a fresh database; their totals: {string.Join("; ", _firstLoads)}.");
         _report.AppendLine();
         _report.Append(portals);
         await StartupAsync();
@@ -53,9 +56,19 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         var file = await FileAsync(rows, 0);
         var changed = await FileAsync(rows, 0.01);
         var parse = ParseStages.Run(file).ToList();
-        var db = await FreshDatabaseAsync($"bench_{rows}");
 
-        var first = await IngestAsync(db, file);
+        // The first load, the figure the goals are about, varies by a second or so from run to run (checkpoints,
+        // what the page cache holds): the median of FirstLoads, each into a fresh database; the later steps go on
+        // in the last one.
+        var db = "";
+        var firsts = new List<Ingest>();
+        for (var i = 0; i < FirstLoads; i++)
+        {
+            db = await FreshDatabaseAsync($"bench_{rows}");
+            firsts.Add(await IngestAsync(db, file));
+        }
+        var first = firsts.OrderBy(f => f.Total).ElementAt(firsts.Count / 2);
+        _firstLoads.Add(string.Create(CultureInfo.InvariantCulture, $"{rows:N0}: {string.Join(", ", firsts.Select(f => f.Total.ToString("0.00", CultureInfo.InvariantCulture)))} s"));
         var again = await IngestAsync(db, file);
         var copy = Path.Combine(_files, $"td-{rows}-copy.xlsx"); // same bytes, another file: its md5 must be computed
         File.Copy(file, copy, overwrite: true);
@@ -82,7 +95,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
                 : $"| {what} | not measured in this run | ≤ {limit} {unit} | |");
         _report.AppendLine().AppendLine("## Goals (issue 5)").AppendLine();
         _report.AppendLine("| goal | measured | limit | |").AppendLine("|---|---:|---:|---|");
-        Goal("1M-row report → orders (host total)", _million?.First.Total, 30, "s");
+        Goal($"1M-row report → orders (host total, median of {FirstLoads})", _million?.First.Total, 30, "s");
         Goal("peak RSS, 1M rows (first load or 1% changed)", _million is { } m ? Math.Max(m.First.PeakRss, m.Changed.PeakRss) : null, 300, "MB");
         Goal("unchanged 1M file skipped (in the host)", _million?.Again.Total, 0.2, "s");
         Goal("1% changed, 1M rows (host total)", _million?.Changed.Total, 10, "s");
