@@ -13,8 +13,9 @@ public sealed record StagingColumn(string Name, CellKind Kind)
     public bool IsKey { get; init; }
 
     /// <summary>
-    /// Whether the column dates the order (a date or date-time). A parser that marks a key and a date lets the host
-    /// leave out of staging the rows that orders already holds unchanged, and still count them and their days.
+    /// Whether the column dates the order (a <see cref="CellKind.DateTime"/> column). A parser that marks a key and a
+    /// date lets the host leave out of staging the rows that orders already holds unchanged, and still count them and
+    /// their days.
     /// </summary>
     public bool IsOrderDate { get; init; }
 }

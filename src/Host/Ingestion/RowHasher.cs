@@ -8,9 +8,9 @@ namespace CrmEtl.Host.Ingestion;
 
 /// <summary>
 /// The md5 of one staged row's typed values and extra columns, written to staging as <c>row_hash</c> (lowercase
-/// hex, see <see cref="Hex"/>) and kept in orders as <c>source_row_hash</c>. Each value is tagged with its kind and length, so a blank, an empty text and a moved
-/// value all hash differently; columns that are not <see cref="CrmEtl.Abstractions.StagingColumn.InRowHash"/> count
-/// as blank. One instance per COPY; not thread-safe.
+/// hex, see <see cref="Hex"/>) and kept in orders as <c>source_row_hash</c>. Each value is tagged with its kind and
+/// length, so a blank, an empty text and a moved value all hash differently; columns that are not
+/// <see cref="CrmEtl.Abstractions.StagingColumn.InRowHash"/> count as blank. One instance per COPY; not thread-safe.
 /// </summary>
 internal sealed class RowHasher(bool[] hashed) : IDisposable
 {
