@@ -1,11 +1,16 @@
+using System.Data;
 using CrmEtl.Host.Logging;
+using DbUp;
+using DbUp.Engine;
+using DbUp.Engine.Output;
 using Npgsql;
 
 namespace CrmEtl.Host.Database;
 
 /// <summary>
-/// Applies run-once migrations in order, each in its own transaction, journaled with a checksum in
-/// <c>migration_journal</c>. A changed applied script is refused; an advisory lock keeps two processes apart.
+/// Applies run-once migrations with DbUp, in the order given, each in its own transaction, journaled with a checksum
+/// in <c>migration_journal</c>. A changed applied script is refused by name before anything runs; a session advisory
+/// lock keeps two processes from migrating at once.
 /// </summary>
 internal sealed class MigrationRunner(string connectionString)
 {
@@ -14,35 +19,24 @@ internal sealed class MigrationRunner(string connectionString)
 
     public async Task<IReadOnlyList<string>> ApplyAsync(IEnumerable<MigrationScript> scripts, CancellationToken ct)
     {
+        var all = scripts.ToList();
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
         await ExecAsync(conn, $"select pg_advisory_lock({LockKey})", ct);
         try
         {
-            await ExecAsync(conn, """
-                create table if not exists migration_journal (
-                    script      text primary key,
-                    checksum    text not null,
-                    applied_at  timestamptz not null default now()
-                )
-                """, ct);
+            await ExecAsync(conn, ChecksumJournal.CreateTable, ct);
             var journal = await ReadJournalAsync(conn, ct);
-            var applied = new List<string>();
-            foreach (var script in scripts)
+            foreach (var script in all)
             {
-                if (journal.TryGetValue(script.Name, out var checksum))
-                {
-                    if (checksum != script.Checksum)
-                        throw new InvalidOperationException(
-                            $"migration {script.Name} ({script.Path}) was changed after it was applied " +
-                            $"(journal checksum {checksum[..12]}, file {script.Checksum[..12]}); " +
-                            "restore it and put the change in a new migration");
-                    continue;
-                }
-                await ApplyOneAsync(conn, script, ct);
-                applied.Add(script.Name);
+                if (journal.TryGetValue(script.Name, out var checksum) && checksum != script.Checksum)
+                    throw new InvalidOperationException(
+                        $"migration {script.Name} ({script.Path}) was changed after it was applied " +
+                        $"(journal checksum {checksum[..12]}, file {script.Checksum[..12]}); " +
+                        "restore it and put the change in a new migration");
             }
-            return applied;
+            if (all.All(s => journal.ContainsKey(s.Name))) return [];
+            return await Task.Run(() => Upgrade(all, journal.Keys), ct);
         }
         finally
         {
@@ -50,28 +44,34 @@ internal sealed class MigrationRunner(string connectionString)
         }
     }
 
-    private static async Task ApplyOneAsync(NpgsqlConnection conn, MigrationScript script, CancellationToken ct)
+    private List<string> Upgrade(IReadOnlyList<MigrationScript> scripts, IEnumerable<string> executed)
     {
+        var byName = scripts.ToDictionary(s => s.Name);
+        var engine = DeployChanges.To
+            .PostgresqlDatabase(connectionString)
+            .WithScripts(scripts.Select(s => new SqlScript(s.Name, s.Sql)))
+            .WithScriptSorter(given => given) // the order given: core first, then each plugin's, each by file name
+            .JournalTo(new ChecksumJournal(byName, executed))
+            .WithTransactionPerScript()
+            .WithVariablesDisabled() // $$ bodies of functions are not DbUp variables
+            .WithExecutionTimeout(null)
+            .LogTo(new UpgradeLog())
+            .Build();
         var started = DateTime.UtcNow;
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        try
+        var result = engine.PerformUpgrade();
+        if (!result.Successful)
         {
-            await using (var cmd = new NpgsqlCommand(script.Sql, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
-            await using (var journal = new NpgsqlCommand(
-                             "insert into migration_journal (script, checksum) values ($1, $2)", conn, tx))
-            {
-                journal.Parameters.AddWithValue(script.Name);
-                journal.Parameters.AddWithValue(script.Checksum);
-                await journal.ExecuteNonQueryAsync(ct);
-            }
-            await tx.CommitAsync(ct);
+            var name = result.ErrorScript?.Name ?? "?";
+            var path = byName.TryGetValue(name, out var s) ? s.Path : name;
+            var detail = result.Error is PostgresException pg
+                ? pg.MessageText + (pg.Position > 0 ? $" at character {pg.Position}" : "")
+                : result.Error?.Message;
+            throw new InvalidOperationException($"migration {name} ({path}) failed: {detail}", result.Error);
         }
-        catch (PostgresException e)
-        {
-            throw new InvalidOperationException($"migration {script.Name} ({script.Path}) failed: {e.MessageText}" +
-                                                (e.Position > 0 ? $" at character {e.Position}" : ""), e);
-        }
-        Log.Info("db", "migrate.applied", $"{script.Name} ({(DateTime.UtcNow - started).TotalMilliseconds:0} ms)");
+        var applied = result.Scripts.Select(x => x.Name).ToList();
+        foreach (var name in applied) Log.Info("db", "migrate.applied", name);
+        Log.Debug("db", "migrate.timing", $"{applied.Count} script(s) in {(DateTime.UtcNow - started).TotalMilliseconds:0} ms");
+        return applied;
     }
 
     private static async Task<Dictionary<string, string>> ReadJournalAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -87,5 +87,56 @@ internal sealed class MigrationRunner(string connectionString)
     {
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// DbUp's journal, kept in the table crm-etl always had: script name and the checksum of its text. What was applied
+    /// is read by the runner under its lock, before DbUp starts.
+    /// </summary>
+    private sealed class ChecksumJournal(IReadOnlyDictionary<string, MigrationScript> scripts, IEnumerable<string> executed) : IJournal
+    {
+        public const string CreateTable = """
+            create table if not exists migration_journal (
+                script      text primary key,
+                checksum    text not null,
+                applied_at  timestamptz not null default now()
+            )
+            """;
+
+        public string[] GetExecutedScripts() => [.. executed];
+
+        public void StoreExecutedScript(SqlScript script, Func<IDbCommand> dbCommandFactory)
+        {
+            using var cmd = dbCommandFactory();
+            cmd.CommandText = "insert into migration_journal (script, checksum) values (@script, @checksum)";
+            cmd.Parameters.Add(new NpgsqlParameter("script", script.Name));
+            cmd.Parameters.Add(new NpgsqlParameter("checksum", scripts[script.Name].Checksum));
+            cmd.ExecuteNonQuery();
+        }
+
+        public void EnsureTableExistsAndIsLatestVersion(Func<IDbCommand> dbCommandFactory)
+        {
+            using var cmd = dbCommandFactory();
+            cmd.CommandText = CreateTable;
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private sealed class UpgradeLog : IUpgradeLog
+    {
+        public void LogTrace(string format, params object[] args) { }
+
+        public void LogDebug(string format, params object[] args) { }
+
+        public void LogInformation(string format, params object[] args) => Log.Debug("db", "migrate", Format(format, args));
+
+        public void LogWarning(string format, params object[] args) => Log.Warn("db", "migrate", Format(format, args));
+
+        public void LogError(string format, params object[] args) => Log.Debug("db", "migrate", Format(format, args));
+
+        public void LogError(Exception ex, string format, params object[] args) => Log.Debug("db", "migrate", Format(format, args));
+
+        private static string Format(string format, object[] args) =>
+            args.Length == 0 ? format : string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args);
     }
 }

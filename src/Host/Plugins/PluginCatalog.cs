@@ -1,15 +1,26 @@
 using CrmEtl.Abstractions;
 using CrmEtl.Host.Logging;
+using McMaster.NETCore.Plugins;
 
 namespace CrmEtl.Host.Plugins;
 
 /// <summary>
-/// Discovers source plugins: every folder <c>plugins/&lt;Name&gt;/</c> holding <c>&lt;Name&gt;.dll</c> is loaded in its
-/// own load context and searched for public <see cref="ISourcePlugin"/> types. A broken plugin is reported and
-/// skipped; it never stops the others.
+/// Discovers source plugins: every folder <c>plugins/&lt;Name&gt;/</c> holding <c>&lt;Name&gt;.dll</c> is loaded by
+/// McMaster's <see cref="PluginLoader"/> in its own load context, its private dependencies from its folder, the
+/// contract (and the Playwright and Npgsql types it hands over) shared with the host. A broken plugin is reported
+/// and skipped; it never stops the others.
 /// </summary>
 internal sealed class PluginCatalog
 {
+    // Host and plugin must agree on these types: the contract, the browser types a portal flow is handed, and the
+    // database driver a plugin's own verbs use.
+    private static readonly Type[] SharedTypes =
+    [
+        typeof(ISourcePlugin),
+        typeof(Microsoft.Playwright.IBrowserContext),
+        typeof(Npgsql.NpgsqlConnection),
+    ];
+
     private PluginCatalog(IReadOnlyList<LoadedPlugin> plugins, IReadOnlyList<string> problems)
     {
         Plugins = plugins;
@@ -32,9 +43,8 @@ internal sealed class PluginCatalog
                 if (!File.Exists(dll)) continue;
                 try
                 {
-                    var context = new PluginLoadContext(dll);
-                    var assembly = context.LoadFromAssemblyPath(dll);
-                    var entries = assembly.GetExportedTypes()
+                    var loader = PluginLoader.CreateFromAssemblyFile(dll, SharedTypes, config => config.PreferSharedTypes = true);
+                    var entries = loader.LoadDefaultAssembly().GetExportedTypes()
                         .Where(t => typeof(ISourcePlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
                         .ToList();
                     if (entries.Count == 0) problems.Add($"{dll}: no public ISourcePlugin type");
