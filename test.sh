@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scripts/setup.sh"
 cd "$CRMETL_ROOT"
 crmetl_ensure_dotnet
-crmetl_ensure_packages
+crmetl_ensure_packages python3-pandas python3-openpyxl python3-psycopg2   # the benchmark's pandas peer
 crmetl_ensure_build
 
 results="$CRMETL_ROOT/artifacts/test-results"

@@ -10,10 +10,11 @@ using Npgsql;
 /// <summary>
 /// The benchmark: for each size, a generated TumbleDry Order Report ingested by the real CLI into a fresh
 /// database (stages from the host's own timing lines), the same file again, 1% changed, and the reference
-/// (psql \copy of the same rows as CSV plus the same transform SQL); then the sandbox portals end to end,
+/// (psql \copy of the same rows as CSV plus the very SQL the host's models and checks ran); then the sandbox portals end to end,
 /// and host start-up. Writes a markdown table.
 /// </summary>
-internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes, int portalRuns, string output)
+internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes, int portalRuns, string output,
+    IReadOnlyList<int> pandasSizes, IReadOnlyList<int> salesProSizes)
 {
     private readonly string _host = Path.Combine(root, "artifacts", "host", "crm-etl");
     private readonly string _home = Path.Combine(root, "artifacts", "bench-home");
@@ -21,6 +22,8 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
     private readonly StringBuilder _report = new();
     private EmbeddedCluster _cluster = null!;
     private (Ingest First, Ingest Again, Ingest Changed)? _million;
+    private (Ingest First, Ingest Again)? _salesProMillion;
+    private readonly List<string> _pandas = [];
     private double? _fourStores;
     private double? _startup;
     private readonly List<string> _firstLoads = [];
@@ -37,10 +40,16 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         _report.AppendLine("# CrmEtl benchmark results").AppendLine();
         _report.AppendLine(await MachineAsync()).AppendLine();
         _report.AppendLine("## Report file → orders (TumbleDry Order Report, 42 columns, text amounts and dates, Total + footer rows)").AppendLine();
-        _report.AppendLine("| rows | file MB | xlsx reader only s | typed parse s | parse+COPY s | transforms+merge s | total s | rows/s | peak RSS MB (first / 1% changed) | same file again s (in host / wall) | a copy of it s (in host) | 1% changed: total s (updated) | psql \\copy s | psql merge s | psql total s |");
-        _report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        _report.AppendLine("| rows | file MB | xlsx reader only s | typed parse s | parse+COPY s | models+checks s | total s | rows/s | peak RSS MB (first / 1% changed) | same file again s (in host / wall) | a copy of it s (in host) | 1% changed: total s (updated) | psql \\copy s | psql merge s | psql total s | host / psql | pandas peer s | pandas / host |");
+        _report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var rows in sizes) await SizeAsync(rows);
         _report.AppendLine().AppendLine($"The first load's figures are the median of {FirstLoads} loads, each into a fresh database; their totals: {string.Join("; ", _firstLoads)}.");
+        _report.AppendLine().AppendLine("The pandas peer (`bench/pandas_peer.py`): read_excel (openpyxl), the TumbleDry model's normalising in pandas, " +
+                                         "COPY and the same merge into orders, on a fresh database; run for " +
+                                         (pandasSizes.Count > 0 ? string.Join(", ", pandasSizes.Select(n => n.ToString("N0", CultureInfo.InvariantCulture))) + " rows" : "no size") +
+                                         (_pandas.Count > 0 ? $" ({string.Join("; ", _pandas)})." : "."));
+        _report.AppendLine();
+        foreach (var rows in salesProSizes) await SalesProAsync(rows, first: rows == salesProSizes[0]);
         _report.AppendLine();
         _report.Append(portals);
         await StartupAsync();
@@ -76,14 +85,70 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         File.Delete(copy);
         var rechanged = await IngestAsync(db, changed);
         var reference = await ReferenceAsync(db, rows);
+        var pandas = pandasSizes.Contains(rows) ? await PandasAsync(file, rows) : (double?)null;
+        var pandasCells = pandas is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p:0.00} | {p / first.Total:0.0}× |") : "not run | |";
 
         var line = string.Create(CultureInfo.InvariantCulture,
             $"| {rows:N0} | {new FileInfo(file).Length / 1e6:0.0} | {parse[0].Seconds:0.00} | {parse[1].Seconds:0.00} | {first.ParseCopy:0.00} | {first.Transforms:0.00} | " +
             $"{first.Total:0.00} | {rows / first.Total:N0} | {first.PeakRss} / {rechanged.PeakRss} | {again.Total:0.00} / {again.Wall:0.00} | {copied.Total:0.00} | {rechanged.Total:0.00} ({rechanged.Updated:N0}) | " +
-            $"{reference.Copy:0.00} | {reference.Merge:0.00} | {reference.Copy + reference.Merge:0.00} |");
+            $"{reference.Copy:0.00} | {reference.Merge:0.00} | {reference.Copy + reference.Merge:0.00} | {first.Total / (reference.Copy + reference.Merge):0.00} | {pandasCells}");
         _report.AppendLine(line);
         Console.WriteLine(line);
         if (rows == 1_000_000) _million = (first, again, rechanged);
+    }
+
+    // The pandas peer on the same file, into a fresh database the host migrated (its cost_centers, orders).
+    private async Task<double> PandasAsync(string file, int rows)
+    {
+        var db = await FreshDatabaseAsync($"pandas_{rows}");
+        await RunHostAsync(db, "migrate");
+        var builder = new NpgsqlConnectionStringBuilder(_cluster.ConnectionString(db));
+        var dsn = $"host={builder.Host} port={builder.Port} user={builder.Username} password={builder.Password} dbname={db}";
+        var psi = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(root, "bench", "pandas_peer.py"), file, dsn, "a668"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"pandas_peer.py failed: {await stderr}");
+        var result = JsonDocument.Parse(await stdout).RootElement;
+        var total = result.GetProperty("total_s").GetDouble();
+        _pandas.Add(string.Create(CultureInfo.InvariantCulture,
+            $"{rows:N0} rows: read_excel {result.GetProperty("read_s").GetDouble():0.0} s, normalise {result.GetProperty("normalise_s").GetDouble():0.0} s, " +
+            $"COPY {result.GetProperty("copy_s").GetDouble():0.0} s, merge {result.GetProperty("merge_s").GetDouble():0.0} s, {result.GetProperty("merged").GetInt64():N0} orders merged"));
+        return total;
+    }
+
+    // A SalesPro appointments CSV (sources.md section 1): first load into a fresh database, the same file again, and a
+    // later export with 1% of the appointments moved on.
+    private async Task SalesProAsync(int rows, bool first)
+    {
+        if (first)
+        {
+            _report.AppendLine("## SalesPro appointments CSV → salespro_appointment (14 columns, quoted commas and line breaks, mixed timestamp, flag and amount spellings)").AppendLine();
+            _report.AppendLine("| rows | file MB | parse+COPY s | models+checks s | total s | rows/s | peak RSS MB | same file again s (in host / wall) | 1% moved on: total s (updated) |");
+            _report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        }
+        var file = Path.Combine(_files, $"salespro-{rows}.csv");
+        var later = Path.Combine(_files, $"salespro-{rows}-later.csv");
+        foreach (var (path, version) in new[] { (file, 0), (later, 1) })
+        {
+            if (File.Exists(path)) continue;
+            SalesProExport.Write(rows, path + ".part", version);
+            File.Move(path + ".part", path);
+        }
+        var db = await FreshDatabaseAsync($"salespro_{rows}");
+        var load = await IngestAsync(db, file, "salespro");
+        var again = await IngestAsync(db, file, "salespro");
+        var moved = await IngestAsync(db, later, "salespro");
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"| {rows:N0} | {new FileInfo(file).Length / 1e6:0.0} | {load.ParseCopy:0.00} | {load.Transforms:0.00} | {load.Total:0.00} | {rows / load.Total:N0} | {load.PeakRss} | " +
+            $"{again.Total:0.00} / {again.Wall:0.00} | {moved.Total:0.00} ({moved.Updated:N0}) |");
+        _report.AppendLine(line);
+        Console.WriteLine(line);
+        if (rows == 1_000_000) _salesProMillion = (load, again);
     }
 
     // The goals of issue 5, against this run's figures (for the sizes and parts that were run).
@@ -93,7 +158,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
             _report.AppendLine(value is { } v
                 ? string.Create(CultureInfo.InvariantCulture, $"| {what} | {v.ToString(unit == "MB" ? "0" : "0.00", CultureInfo.InvariantCulture)} {unit} | ≤ {limit} {unit} | {(v <= limit ? "met" : "**not met**")} |")
                 : $"| {what} | not measured in this run | ≤ {limit} {unit} | |");
-        _report.AppendLine().AppendLine("## Goals (issue 5)").AppendLine();
+        _report.AppendLine().AppendLine("## Goals (issues 5 and 14)").AppendLine();
         _report.AppendLine("| goal | measured | limit | |").AppendLine("|---|---:|---:|---|");
         Goal($"1M-row report → orders (host total, median of {FirstLoads})", _million?.First.Total, 30, "s");
         Goal("peak RSS, 1M rows (first load or 1% changed)", _million is { } m ? Math.Max(m.First.PeakRss, m.Changed.PeakRss) : null, 300, "MB");
@@ -101,6 +166,8 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         Goal("1% changed, 1M rows (host total)", _million?.Changed.Total, 10, "s");
         Goal("four stores downloaded and ingested (median)", _fourStores, 8, "s");
         Goal("host start-up to the first log line (median)", _startup, 0.5, "s");
+        Goal("1M-row SalesPro CSV → salespro_appointment (host total)", _salesProMillion?.First.Total, 15, "s");
+        Goal("the same 1M SalesPro CSV again (wall, whole CLI run)", _salesProMillion?.Again.Wall, 1, "s");
     }
 
     private async Task<string> FileAsync(int rows, double changed)
@@ -118,16 +185,21 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
 
     private sealed record Ingest(double Wall, double ParseCopy, double Transforms, double Total, long PeakRss, long Updated);
 
-    private async Task<Ingest> IngestAsync(string db, string file)
+    private async Task<Ingest> IngestAsync(string db, string file, string crm = "td")
     {
-        var (wall, stdout, stderr) = await RunHostAsync(db, "ingest", "--crm", "td", "--store", "a668", "--file", file, "--json");
+        var (wall, stdout, stderr) = await RunHostAsync(db, crm == "td"
+            ? ["ingest", "--crm", "td", "--store", "a668", "--file", file, "--json"]
+            : ["ingest", "--crm", crm, "--file", file, "--json"]);
         var run = JsonDocument.Parse(stdout).RootElement.GetProperty("runs")[0];
         if (run.GetProperty("status").GetString() is "failed") throw new InvalidOperationException(run.GetProperty("error").GetString());
         return new Ingest(wall,
             Seconds(stderr, ParseCopyLine()), Seconds(stderr, TransformsLine()), Seconds(stderr, TotalLine()),
             PeakRssLine().Match(stderr) is { Success: true } m ? long.Parse(m.Groups[1].Value) : 0,
-            run.GetProperty("updated").GetInt64());
+            crm == "td" ? run.GetProperty("updated").GetInt64() : Updated(run, "salespro_appointment"));
     }
+
+    private static long Updated(JsonElement run, string table) =>
+        run.GetProperty("tables").EnumerateArray().Where(t => t.GetProperty("table").GetString() == table).Sum(t => t.GetProperty("updated").GetInt64());
 
     // The same rows the CLI staged, exported as CSV, loaded by psql \copy into a fresh database, then the same SQL.
     private async Task<(double Copy, double Merge)> ReferenceAsync(string benchDb, int rows)
@@ -138,11 +210,11 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         var db = await FreshDatabaseAsync($"reference_{rows}");
         await RunHostAsync(db, "migrate");
         var copy = await PsqlAsync(db, $"\\copy stg_td_order_report ({columns}) from '{csv}' csv");
-        var sql = Path.Combine(root, "sql", "transforms");
-        // as the host does after a big COPY: fresh statistics for the transforms' plans (IngestService)
-        var merge = await PsqlAsync(db,
-            $"analyze stg_td_order_report;\nbegin; select set_config('crmetl.load_batch_id', (select min(load_batch_id) from stg_td_order_report)::text, true);\n" +
-            $"\\i {Path.Combine(sql, "td", "010_normalise_orders.sql")}\n\\i {Path.Combine(sql, "orders", "900_merge_orders.sql")}\ncommit;");
+        // The statements the host runs for that batch (its models, materialisation and checks), as it prints them.
+        var batch = await ScalarAsync(db, "select min(load_batch_id) from stg_td_order_report");
+        var (_, statements, _) = await RunHostAsync(db, "transform", "--crm", "td", "--report", "orders", "--batch", batch, "--print-sql");
+        // as the host does after a big COPY: fresh statistics for the models' plans (IngestService)
+        var merge = await PsqlAsync(db, $"analyze stg_td_order_report;\nbegin;\n{statements}\ncommit;");
         File.Delete(csv);
         return (copy, merge);
     }
@@ -274,6 +346,14 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         return clock.Elapsed.TotalSeconds;
     }
 
+    private async Task<string> ScalarAsync(string db, string sql)
+    {
+        await using var conn = new NpgsqlConnection(_cluster.ConnectionString(db));
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return Convert.ToString(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
+    }
+
     private async Task<string> ColumnsAsync(string db)
     {
         await using var conn = new NpgsqlConnection(_cluster.ConnectionString(db));
@@ -317,7 +397,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
     [GeneratedRegex(@"parse\+copy ([\d.]+) s")]
     private static partial Regex ParseCopyLine();
 
-    [GeneratedRegex(@"transforms ([\d.]+) s")]
+    [GeneratedRegex(@"models ([\d.]+) s")]
     private static partial Regex TransformsLine();
 
     [GeneratedRegex(@"total ([\d.]+) s")]

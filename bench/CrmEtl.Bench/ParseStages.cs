@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using CrmEtl.Host.Ingestion;
 using CrmEtl.Host.Plugins;
+using CrmEtl.Host.Reading;
 
 /// <summary>Where parsing time goes: the xlsx reader alone, then the plugin's reader (header contract, cell conversion).</summary>
 internal static class ParseStages
@@ -20,10 +20,10 @@ internal static class ParseStages
         yield return ("xlsx reader only", clock.Elapsed.TotalSeconds, rows);
 
         var plugins = PluginCatalog.Discover([Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "artifacts", "host", "plugins")]);
-        var parser = plugins.Get("td").Plugin.Parser;
+        var parser = LoadedPlugin.ParserFor(plugins.Get("td").Dataset("orders"));
         clock.Restart();
         rows = 0;
-        using (var reader = parser.Open(SheetOpener.ReportFile(file)))
+        using (var reader = parser.Open(new HostReportFile(file, reject => throw new InvalidOperationException(reject.Reason))))
         {
             while (reader.Read()) rows++;
             reader.Complete();

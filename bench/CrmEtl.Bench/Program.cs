@@ -4,6 +4,7 @@ using CrmEtl.Fixtures;
 // crm-etl-bench samples <dir>          the sample reports the README ingests
 // crm-etl-bench generate <rows> <file> [share]  a TumbleDry Order Report of <rows> orders (spec format, quirks,
 //                                              footer); with share (0.01), that share of them moved on
+// crm-etl-bench generate-salespro <rows> <file> [version]  a SalesPro appointments CSV; a version moves 1% on
 switch (args)
 {
     case ["samples", var dir]:
@@ -13,6 +14,7 @@ switch (args)
             .Write(Path.Combine(dir, "TD_OrderReport_UttamNagar_2025-11-12_to_2025-11-12.xlsx"));
         UcGstReport.Build(UcGstReport.Invoices("UC567", day), new UcReportOptions { InvoiceDateAsText = true })
             .Write(Path.Combine(dir, "UC_GST_Sector56_2025-11-12_to_2025-11-12.xlsx"));
+        SalesProExport.Write(60, Path.Combine(dir, "SalesPro2025-06-18.csv"));
         Console.WriteLine($"samples written to {dir}");
         return 0;
     case ["generate", var rows, var file, ..]:
@@ -20,20 +22,29 @@ switch (args)
         BenchReports.WriteTd(int.Parse(rows), file, changedShare: args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
         Console.WriteLine($"{rows} rows → {file} ({new FileInfo(file).Length / 1e6:0.0} MB) in {clock.Elapsed.TotalSeconds:0.0} s");
         return 0;
+    case ["generate-salespro", var rows, var file, ..]:
+        SalesProExport.Write(int.Parse(rows), file, args.Length > 3 ? int.Parse(args[3]) : 0);
+        Console.WriteLine($"{rows} appointments → {file} ({new FileInfo(file).Length / 1e6:0.0} MB)");
+        return 0;
     case ["parse", var file]:
         foreach (var (stage, seconds, rows) in ParseStages.Run(file))
             Console.WriteLine($"{stage,-28} {seconds,7:0.000} s  {rows / seconds,10:N0} rows/s");
         return 0;
     case ["run", ..]:
-        var sizes = Option(args, "--sizes", "10000,100000,1000000").Split(',').Select(int.Parse).ToList();
+        var sizes = Sizes(Option(args, "--sizes", "10000,100000,1000000"));
         var portalRuns = int.Parse(Option(args, "--portal-runs", "5"));
         var root = Root();
-        return await new BenchRunner(root, sizes, portalRuns, Path.GetFullPath(Option(args, "--out", Path.Combine(root, "bench", "results.md")))).RunAsync();
+        var pandasSizes = Sizes(Option(args, "--pandas-sizes", "10000,100000"));
+        var salesProSizes = Sizes(Option(args, "--salespro-sizes", "1000000"));
+        return await new BenchRunner(root, sizes, portalRuns, Path.GetFullPath(Option(args, "--out", Path.Combine(root, "bench", "results.md"))),
+            pandasSizes, salesProSizes).RunAsync();
     default:
-        Console.Error.WriteLine("usage: crm-etl-bench run [--sizes 10000,100000,1000000] [--portal-runs 5] [--out bench/results.md]\n" +
-                                "       crm-etl-bench samples <dir> | generate <rows> <file> [share] | parse <file>");
+        Console.Error.WriteLine("usage: crm-etl-bench run [--sizes 10000,100000,1000000] [--portal-runs 5] [--pandas-sizes 10000,100000] [--salespro-sizes 1000000] [--out bench/results.md]\n" +
+                                "       crm-etl-bench samples <dir> | generate <rows> <file> [share] | generate-salespro <rows> <file> [version] | parse <file>");
         return 2;
 }
+
+static List<int> Sizes(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
 
 static string Option(string[] args, string name, string fallback)
 {

@@ -9,7 +9,7 @@ internal static class ManualTemplateLayout
     public static readonly ReportLayout Instance = new()
     {
         KeyHeader = "Order ID",
-        OrderDateHeader = "Order Date Time",
+        DateHeader = "Order Date Time",
         Columns =
         [
             new("Order ID", "order_id", CellKind.Text, Required: true),

@@ -13,7 +13,8 @@ internal static class OrderReportLayout
     public static readonly ReportLayout Instance = new()
     {
         KeyHeader = "Order No.",
-        OrderDateHeader = "Order Date / Time",
+        RequireFooter = true, // a report cut short has lost its footer
+        DateHeader = "Order Date / Time",
         Columns =
         [
             new("Order Date / Time", "order_date_time", Time, Required: true),

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CrmEtl.Abstractions;
 using CrmEtl.Abstractions.Portals;
+using CrmEtl.PluginKit;
 using Microsoft.Playwright;
 
 namespace CrmEtl.Plugins.TumbleDry;
@@ -54,7 +56,7 @@ internal sealed partial class TumbleDryPortal : IPortal
         throw new PortalException(PortalFailure.SessionExpired, "login", $"login did not reach the home page (still at {PortalChecks.Strip(page.Url)})");
     }
 
-    public async Task DownloadAsync(PortalSession session, DateOnly from, DateOnly to, string targetPath, CancellationToken ct)
+    public async Task DownloadAsync(PortalSession session, Dataset report, DateOnly from, DateOnly to, string targetPath, CancellationToken ct)
     {
         var page = await session.Context.NewPageAsync();
         try

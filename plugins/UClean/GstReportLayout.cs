@@ -9,7 +9,8 @@ internal static class GstReportLayout
     public static readonly ReportLayout Instance = new()
     {
         KeyHeader = "Booking ID",
-        OrderDateHeader = "Invoice Date",
+        RequireFooter = true, // a report cut short has lost its footer
+        DateHeader = "Invoice Date",
         Columns =
         [
             new("S.No.", "s_no", CellKind.Text) { InRowHash = false }, // only the row's place in the file

@@ -1,20 +1,23 @@
 using CrmEtl.Abstractions;
-using CrmEtl.Abstractions.Reports;
 
 namespace CrmEtl.Plugins.UClean;
 
-/// <summary>UClean (store.ucleanlaundry.com): the GST report of its JSON API.</summary>
+/// <summary>UClean (store.ucleanlaundry.com): the GST report of its JSON API, per store.</summary>
 public sealed class UCleanPlugin : ISourcePlugin
 {
-    public SourceInfo Info { get; } = new(
-        Crm: "uc",
-        SourceSystem: "UC",
-        DisplayName: "UClean",
-        ReportType: "GST",
-        StagingTable: "stg_uc_gst_report",
-        TransformFolder: "uc");
+    public SourceInfo Info { get; } = new("uc", "UClean") { SourceSystem = "UC", HasStores = true };
 
-    public IReportParser Parser { get; } = new LayoutReportParser(GstReportLayout.Instance);
+    public IReadOnlyList<Dataset> Datasets { get; } =
+    [
+        new()
+        {
+            Name = "orders",
+            StagingTable = "stg_uc_gst_report",
+            Layout = GstReportLayout.Instance,
+            ReportType = "GST",
+            AllOrNothing = true, // its Total row must reconcile with the rows loaded
+        },
+    ];
 
     public Abstractions.Portals.IPortal Portal { get; } = new UCleanPortal();
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CrmEtl.Abstractions;
 using CrmEtl.Abstractions.Portals;
+using CrmEtl.PluginKit;
 using Microsoft.Playwright;
 
 namespace CrmEtl.Plugins.UClean;
@@ -43,7 +45,7 @@ internal sealed class UCleanPortal : IPortal
         throw new PortalException(PortalFailure.SessionExpired, "login", $"sign-in did not finish (no token stored){(message.Length > 0 ? ": " + message : "")}");
     }
 
-    public async Task DownloadAsync(PortalSession session, DateOnly from, DateOnly to, string targetPath, CancellationToken ct)
+    public async Task DownloadAsync(PortalSession session, Dataset report, DateOnly from, DateOnly to, string targetPath, CancellationToken ct)
     {
         var store = session.Url("store");
         var token = (session.SavedState is not null ? session.SavedLocalStorage(store, "token") : await StoredTokenAsync(session.Context, store))
@@ -140,7 +142,7 @@ internal sealed class UCleanPortal : IPortal
     // The token the sign-in app left in localStorage, as the saved storage state carries it.
     // Without the saved state at hand, the context's own (Playwright opens a page per origin to read it).
     private static async Task<string?> StoredTokenAsync(IBrowserContext context, string store) =>
-        StorageState.LocalStorageItem(await context.StorageStateAsync(), store, "token");
+        PortalSession.LocalStorageItem(await context.StorageStateAsync(), store, "token");
 
     private static string Shorten(string s) => s.Length <= 200 ? s : s[..200] + "…";
 }

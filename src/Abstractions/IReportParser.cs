@@ -6,6 +6,6 @@ public interface IReportParser
     /// <summary>The staging columns every row fills, in order (lineage columns are added by the host).</summary>
     IReadOnlyList<StagingColumn> Columns { get; }
 
-    /// <summary>Opens a file for reading. Throws <see cref="ReportFormatException"/> when its header is wrong.</summary>
+    /// <summary>Opens a file for reading. Throws <see cref="ReportFormatException"/> when it cannot be read at all.</summary>
     IReportReader Open(ReportFile file);
 }

@@ -1,16 +1,13 @@
 namespace CrmEtl.Abstractions;
 
-/// <summary>Identity of a source, as the host and the SQL transforms see it.</summary>
-/// <param name="Crm">CLI key, lower case: <c>td</c>, <c>uc</c>, <c>manual</c>.</param>
-/// <param name="SourceSystem">Value of <c>orders.source_system</c>: <c>TD</c>, <c>UC</c>, <c>MANUAL</c>.</param>
+/// <summary>Identity of a source, as the command line, the run records and the SQL see it.</summary>
+/// <param name="Crm">The key on the command line (<c>--crm</c>), lower case: <c>td</c>, <c>salespro</c>.</param>
 /// <param name="DisplayName">Human name, e.g. <c>TumbleDry</c>.</param>
-/// <param name="ReportType">Report type used in canonical file names, e.g. <c>OrderReport</c>.</param>
-/// <param name="StagingTable">Staging table the parsed rows are copied into.</param>
-/// <param name="TransformFolder">Folder under <c>sql/transforms</c> holding this source's transforms.</param>
-public sealed record SourceInfo(
-    string Crm,
-    string SourceSystem,
-    string DisplayName,
-    string ReportType,
-    string StagingTable,
-    string TransformFolder);
+public sealed record SourceInfo(string Crm, string DisplayName)
+{
+    /// <summary>Written into every staged row's <c>source_system</c> (and by order sources into <c>orders</c>): <c>TD</c>.</summary>
+    public required string SourceSystem { get; init; }
+
+    /// <summary>Whether each run is for one store (<c>--store</c>), as for the CRMs; false for a source that has none.</summary>
+    public bool HasStores { get; init; }
+}

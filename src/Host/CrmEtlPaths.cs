@@ -5,13 +5,11 @@ internal sealed record CrmEtlPaths(string Home, string SqlRoot, IReadOnlyList<st
 {
     public string Logs => Path.Combine(Home, "logs");
 
-    public string Migrations => Path.Combine(SqlRoot, "migrations");
-
-    public string Transforms => Path.Combine(SqlRoot, "transforms");
 
     /// <summary>
     /// CRMETL_HOME (default .crm-etl in the working directory); CRMETL_SQL, else the nearest sql/ folder above the
-    /// host binary (the repository's, so analysts' edits apply without a rebuild); plugins/ beside the host plus CRMETL_PLUGINS.
+    /// host binary (the repository's, so analysts' edits apply without a rebuild); the folders of CRMETL_PLUGINS, then
+    /// plugins/ beside the host (a plugin of CRMETL_PLUGINS replaces a built-in one of the same key).
     /// </summary>
     public static CrmEtlPaths FromEnvironment()
     {
@@ -21,9 +19,10 @@ internal sealed record CrmEtlPaths(string Home, string SqlRoot, IReadOnlyList<st
         var sql = Environment.GetEnvironmentVariable("CRMETL_SQL") is { Length: > 0 } s
             ? Path.GetFullPath(s)
             : FindSqlRoot();
-        var plugins = new List<string> { Path.Combine(AppContext.BaseDirectory, "plugins") };
+        var plugins = new List<string>();
         if (Environment.GetEnvironmentVariable("CRMETL_PLUGINS") is { Length: > 0 } extra)
             plugins.AddRange(extra.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFullPath));
+        plugins.Add(Path.Combine(AppContext.BaseDirectory, "plugins"));
         return new CrmEtlPaths(home, sql, plugins);
     }
 
@@ -38,6 +37,6 @@ internal sealed record CrmEtlPaths(string Home, string SqlRoot, IReadOnlyList<st
             }
         }
         throw new DirectoryNotFoundException(
-            "cannot find the sql/ folder (sql/migrations, sql/transforms) above the host; set CRMETL_SQL");
+            "cannot find the sql/ folder (sql/migrations) above the host; set CRMETL_SQL");
     }
 }

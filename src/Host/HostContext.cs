@@ -20,8 +20,6 @@ internal sealed class HostContext(CrmEtlPaths paths)
 
     public PluginCatalog Plugins => _plugins ??= PluginCatalog.Discover(Paths.PluginDirectories);
 
-    public TransformRunner Transforms => new(Paths);
-
     public CrmEtlConfig Config => _config ??= CrmEtlConfig.Load(Paths);
 
     /// <summary>Set by `demo` to work on its own database.</summary>
@@ -41,19 +39,15 @@ internal sealed class HostContext(CrmEtlPaths paths)
     {
         if (_connectionString is not null) return _connectionString;
         var cs = await ServerAsync(ct);
-        await new MigrationRunner(cs).ApplyAsync(Migrations(), ct);
-        await StoreDirectory.SyncAsync(cs, Config.Stores, ct);
+        await Schema.MigrateAsync(cs, Paths.SqlRoot, Plugins, ct);
+        await StoreDirectory.SyncAsync(cs, Config.Stores, Plugins.SourceSystems, ct);
+        await PendingRecords.ReplayAsync(Paths.Home, cs, ct); // before the runs they finish are taken for abandoned
         await using (var conn = new Npgsql.NpgsqlConnection(cs))
         {
             await conn.OpenAsync(ct);
-            var abandoned = await RunRecorder.MarkAbandonedAsync(conn, TimeSpan.FromMinutes(2 * Config.Timeouts.RunMinutes), ct);
+            var abandoned = await AuditRecorder.MarkAbandonedAsync(conn, TimeSpan.FromMinutes(2 * Config.Timeouts.RunMinutes), ct);
             if (abandoned > 0) Logging.Log.Warn("host", "audit.abandoned", $"{abandoned} run(s) left 'running' by a dead process marked abandoned");
         }
         return _connectionString = cs;
     }
-
-    public IEnumerable<MigrationScript> Migrations() =>
-        MigrationScript.FromFolder("core", Paths.Migrations)
-            .Concat(Plugins.Plugins.SelectMany(p =>
-                MigrationScript.FromFolder($"plugins/{Path.GetFileName(p.Folder)}", Path.Combine(p.Folder, "sql", "migrations"))));
 }

@@ -1,30 +1,33 @@
 using CommandLine;
+using CommandLine.Text;
 using CrmEtl.Host;
 using CrmEtl.Host.Cli;
 using CrmEtl.Host.Commands;
 using CrmEtl.Host.Logging;
 
 // Exit codes: 0 all runs succeeded / duplicate / no data; 1 a run failed; 2 the command line was wrong.
+PrivateFiles.Apply();
 var paths = CrmEtlPaths.FromEnvironment();
 Log.Configure(paths.Logs);
 Log.Debug("host", "host.start", $"crm-etl {string.Join(' ', args.Take(1))} pid {Environment.ProcessId}");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-
-var parser = new Parser(s =>
-{
-    s.HelpWriter = Console.Error;
-    s.CaseInsensitiveEnumValues = true;
-});
-var parsed = parser.ParseArguments<IngestOptions, DownloadOptions, BootstrapOptions, DemoOptions, TransformOptions, MigrateOptions,
-    PluginsOptions, StatusOptions, DbOptions, ScheduleOptions, HousekeepOptions>(args);
-if (parsed is NotParsed<object> notParsed)
-    return notParsed.Errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError) ? 0 : 2;
-
 var host = new HostContext(paths);
 var ct = cancel.Token;
+
 try
 {
+    // A verb the host does not have may be a plugin's (./crm-etl leads list, ./crm-etl export --crm crmapi).
+    if (args.Length > 0 && !Verbs.Names.Contains(args[0]) && await PluginVerbs.TryRunAsync(host, args, ct) is { } code) return code;
+
+    var parser = new Parser(s =>
+    {
+        s.HelpWriter = null; // written below: help on stdout, errors on stderr
+        s.CaseInsensitiveEnumValues = true;
+    });
+    var parsed = parser.ParseArguments(args, Verbs.Types);
+    if (parsed is NotParsed<object> notParsed) return Verbs.ReportNotParsed(notParsed, host, args);
+
     return await (parsed.Value switch
     {
         IngestOptions o => IngestCommand.RunAsync(host, o, ct),

@@ -13,6 +13,6 @@ public interface IPortal
     /// </summary>
     Task LoginAsync(PortalSession session, PortalCredentials? credentials, CancellationToken ct);
 
-    /// <summary>Downloads the store's report for a window to <paramref name="targetPath"/>.</summary>
-    Task DownloadAsync(PortalSession session, DateOnly from, DateOnly to, string targetPath, CancellationToken ct);
+    /// <summary>Downloads the store's report of <paramref name="report"/> (one of the plugin's datasets) for a window to <paramref name="targetPath"/>.</summary>
+    Task DownloadAsync(PortalSession session, Dataset report, DateOnly from, DateOnly to, string targetPath, CancellationToken ct);
 }

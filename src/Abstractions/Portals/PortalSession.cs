@@ -23,8 +23,25 @@ public sealed record PortalSession(
 
     /// <summary>The value the saved session holds in local storage under <paramref name="name"/> for the origin of
     /// <paramref name="url"/>; null when there is none or no saved state.</summary>
-    public string? SavedLocalStorage(string url, string name) =>
-        SavedState is null ? null : StorageState.LocalStorageItem(SavedState, url, name);
+    public string? SavedLocalStorage(string url, string name) => SavedState is null ? null : LocalStorageItem(SavedState, url, name);
+
+    /// <summary>
+    /// The value a Playwright storage state (<c>{"cookies": [...], "origins": [{"origin", "localStorage": [{"name",
+    /// "value"}]}]}</c>) holds in local storage under <paramref name="name"/> for the origin of <paramref name="url"/>.
+    /// </summary>
+    public static string? LocalStorageItem(string state, string url, string name)
+    {
+        var origin = new Uri(url).GetLeftPart(UriPartial.Authority);
+        using var json = System.Text.Json.JsonDocument.Parse(state);
+        if (!json.RootElement.TryGetProperty("origins", out var origins)) return null;
+        foreach (var o in origins.EnumerateArray())
+        {
+            if (!string.Equals(o.GetProperty("origin").GetString(), origin, StringComparison.OrdinalIgnoreCase)) continue;
+            foreach (var item in o.GetProperty("localStorage").EnumerateArray())
+                if (item.GetProperty("name").GetString() == name) return item.GetProperty("value").GetString();
+        }
+        return null;
+    }
 
     /// <summary>A configured base URL, without a trailing slash.</summary>
     public string Url(string name) => Urls.TryGetValue(name, out var url)

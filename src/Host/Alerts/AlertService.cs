@@ -1,5 +1,6 @@
 using CrmEtl.Host.Commands;
 using CrmEtl.Host.Config;
+using CrmEtl.Host.Downloads;
 using CrmEtl.Host.Ingestion;
 using Npgsql;
 
@@ -14,7 +15,7 @@ internal sealed class AlertService(CrmEtlConfig config, string connectionString,
 {
     private static readonly HashSet<string> Alerted = ["session_expired", "failed", "timeout", "portal_changed", "portal_unavailable", "stale"];
 
-    public async Task NotifyAsync(IReadOnlyList<IngestOutcome> outcomes, CancellationToken ct)
+    public async Task NotifyAsync(IReadOnlyList<DownloadOutcome> outcomes, CancellationToken ct)
     {
         var sender = new AlertSender(config.Alerts);
         if (!sender.Configured) return;
@@ -98,7 +99,7 @@ internal sealed class AlertService(CrmEtlConfig config, string connectionString,
     }
 
     // portal_unavailable is often a blip: alert only when the last N runs for the store all ended so.
-    private async Task<bool> RepeatedAsync(NpgsqlConnection conn, IngestOutcome failure, CancellationToken ct)
+    private async Task<bool> RepeatedAsync(NpgsqlConnection conn, DownloadOutcome failure, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             select count(*) = $3 and bool_and(coalesce(failure_kind, '') = 'portal_unavailable')

@@ -1,18 +1,80 @@
+using System.Reflection;
 using CommandLine;
+using CommandLine.Text;
+using CrmEtl.Host.Ingestion;
 
 namespace CrmEtl.Host.Cli;
 
-[Verb("ingest", HelpText = "Ingest one report file for one store: staging (binary COPY), transforms, merge into orders.")]
+/// <summary>The host's verbs, and what the command line gets when it names none of them right.</summary>
+internal static class Verbs
+{
+    public static readonly Type[] Types =
+    [
+        typeof(IngestOptions), typeof(DownloadOptions), typeof(BootstrapOptions), typeof(DemoOptions), typeof(TransformOptions),
+        typeof(MigrateOptions), typeof(PluginsOptions), typeof(StatusOptions), typeof(DbOptions), typeof(ScheduleOptions),
+        typeof(HousekeepOptions),
+    ];
+
+    public static readonly HashSet<string> Names = Types.Select(t => t.GetCustomAttribute<VerbAttribute>()!.Name).ToHashSet();
+
+    /// <summary>Help asked for goes to stdout (exit 0); a wrong command line's error and help to stderr (exit 2).</summary>
+    public static int ReportNotParsed(NotParsed<object> notParsed, HostContext host, string[] args)
+    {
+        var errors = notParsed.Errors.ToList();
+        // Without a verb (./crm-etl --help, or nothing): the list of verbs, the plugins' too.
+        var index = errors.Any(e => e.Tag is ErrorType.NoVerbSelectedError) || errors.Any(e => e.Tag == ErrorType.HelpVerbRequestedError && ((HelpVerbRequestedError)e).Verb is null)
+                    || args.Length == 0 || args[0] is "--help" or "--version";
+        var help = HelpText.AutoBuild(notParsed, h =>
+        {
+            h.AddDashesToOption = true;
+            h.AdditionalNewLineAfterOption = false;
+            h.MaximumDisplayWidth = 120;
+            h.AddPostOptionsLine("exit codes: 0 every run succeeded, was a duplicate or had no data; 1 a run failed; 2 the command line was wrong");
+            return h;
+        }, e => e, verbsIndex: index);
+        if (errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError))
+        {
+            Console.Out.WriteLine(help);
+            if (index) PrintPluginVerbs(host, Console.Out);
+            return 0;
+        }
+        if (errors.OfType<BadVerbSelectedError>().FirstOrDefault() is { } bad)
+        {
+            var plugin = host.Plugins.Plugins.SelectMany(p => p.Plugin.Commands.Select(c => c.Verb));
+            Console.Error.WriteLine($"crm-etl: unknown verb '{bad.Token}'{PluginVerbs.Suggest(bad.Token, Names.Concat(plugin))}; ./crm-etl --help lists them");
+            return 2;
+        }
+        Console.Error.WriteLine(help);
+        if (index) PrintPluginVerbs(host, Console.Error);
+        return 2;
+    }
+
+    private static void PrintPluginVerbs(HostContext host, TextWriter output)
+    {
+        var verbs = PluginVerbs.Summaries(host.Plugins).ToList();
+        if (verbs.Count == 0) return;
+        output.WriteLine("verbs of the plugins:");
+        foreach (var line in verbs) output.WriteLine(line);
+    }
+}
+
+[Verb("ingest", HelpText = "Ingest one file: staging (binary COPY), then the source's SQL models and checks, in one transaction.")]
 internal sealed class IngestOptions
 {
-    [Option("crm", Required = true, HelpText = "Source plugin: td, uc or manual (see `plugins`).")]
+    [Option("crm", Required = true, HelpText = "Source plugin: td, uc, manual, ... (see `plugins`).")]
     public string Crm { get; set; } = "";
 
-    [Option("store", Required = true, HelpText = "Store id, e.g. a668 or sector56 (its code or cost center also work).")]
-    public string Store { get; set; } = "";
+    [Option("store", HelpText = "Store id, e.g. a668 or sector56 (its code or cost center also work); for sources with stores.")]
+    public string? Store { get; set; }
 
-    [Option("file", Required = true, HelpText = "The report file (.xlsx, .xls or .csv).")]
+    [Option("file", Required = true, HelpText = "The file (.xlsx, .xls or .csv).")]
     public string File { get; set; } = "";
+
+    [Option("report", HelpText = "Which of the source's reports the file is (see `plugins`); default: told by its name, or the only one.")]
+    public string? Report { get; set; }
+
+    [Option("max-rejects", Default = IngestRequest.DefaultMaxRejects, HelpText = "More rows that cannot be read than this fail the whole run, changing nothing.")]
+    public int MaxRejects { get; set; } = IngestRequest.DefaultMaxRejects;
 
     [Option("from", HelpText = "First day the file covers (yyyy-MM-dd); default: the earliest order date in it.")]
     public string? From { get; set; }
@@ -27,17 +89,23 @@ internal sealed class IngestOptions
     public bool Json { get; set; }
 }
 
-[Verb("transform", HelpText = "Re-run the SQL transforms over batches already in staging (after editing sql/transforms).")]
+[Verb("transform", HelpText = "Re-run the SQL models over batches already in staging (after editing a plugin's sql/models).")]
 internal sealed class TransformOptions
 {
-    [Option("crm", HelpText = "Only this source (td, uc, manual); default: all.")]
+    [Option("crm", HelpText = "Only this source (td, uc, manual, ...); default: all.")]
     public string? Crm { get; set; }
+
+    [Option("report", HelpText = "Only this report (dataset) of the source; default: all of them.")]
+    public string? Report { get; set; }
 
     [Option("all", HelpText = "Every staged batch, oldest first (the default when --batch is not given).")]
     public bool All { get; set; }
 
     [Option("batch", HelpText = "Only this load_batch_id.")]
     public long? Batch { get; set; }
+
+    [Option("print-sql", HelpText = "With --batch: run it in a transaction that is rolled back and print every statement the models and checks ran, for psql.")]
+    public bool PrintSql { get; set; }
 
     [Option("json", HelpText = "Print the result as JSON on stdout.")]
     public bool Json { get; set; }
@@ -89,6 +157,9 @@ internal sealed class DownloadOptions
 
     [Option("parallel", HelpText = "Stores downloaded at once, each in its own context of one browser (default: download.parallel in crm-etl.json, 4).")]
     public int? Parallel { get; set; }
+
+    [Option("report", HelpText = "Only this report of each store (e.g. orders); default: every report its portal gives.")]
+    public string? Report { get; set; }
 
     [Option("json", HelpText = "Print the runs as JSON on stdout.")]
     public bool Json { get; set; }

@@ -1,5 +1,6 @@
 using CrmEtl.Host.Cli;
 using CrmEtl.Host.Database;
+using CrmEtl.Host.Models;
 
 namespace CrmEtl.Host.Commands;
 
@@ -8,19 +9,34 @@ internal static class AdminCommands
 {
     public static async Task<int> MigrateAsync(HostContext host, CancellationToken ct)
     {
-        var applied = await new MigrationRunner(await host.ServerAsync(ct)).ApplyAsync(host.Migrations(), ct);
+        var applied = await Schema.MigrateAsync(await host.ServerAsync(ct), host.Paths.SqlRoot, host.Plugins, ct);
+        await host.DatabaseAsync(ct); // and what every start does: stores, pending records, runs of dead processes
         Console.WriteLine(applied.Count == 0 ? "schema is up to date" : $"applied {applied.Count}: {string.Join(", ", applied)}");
         return 0;
     }
 
     public static int Plugins(HostContext host)
     {
-        Console.WriteLine($"{"crm",-8} {"source",-8} {"name",-14} {"staging table",-22} {"transforms",-12} assembly");
+        Console.WriteLine($"{"crm",-9} {"source",-9} {"name",-16} {"stores",-6} {"report",-13} {"reads",-7} {"staging table",-26} {"models",6} {"checks",6}  folder");
         foreach (var p in host.Plugins.Plugins)
+        foreach (var d in p.Plugin.Datasets)
         {
-            var transforms = host.Transforms.FilesFor(p).Count;
-            Console.WriteLine($"{p.Info.Crm,-8} {p.Info.SourceSystem,-8} {p.Info.DisplayName,-14} {p.Info.StagingTable,-22} {transforms + " files",-12} {p.AssemblyPath}");
+            var reads = d.Api is not null ? "api" : d.Layout is not null ? "sheet" : "file";
+            string models, checks;
+            try
+            {
+                var set = ModelSet.Load(p, d, host.Paths.SqlRoot);
+                (models, checks) = (set.Models.Count.ToString(), set.Checks.Count.ToString());
+            }
+            catch (ModelException e)
+            {
+                (models, checks) = ("-", "-");
+                Console.WriteLine($"problem: {e.Message}");
+            }
+            Console.WriteLine($"{p.Info.Crm,-9} {p.Info.SourceSystem,-9} {p.Info.DisplayName,-16} {(p.Info.HasStores ? "yes" : "no"),-6} {d.Name,-13} {reads,-7} {d.StagingTable,-26} {models,6} {checks,6}  {p.Folder}");
         }
+        foreach (var verb in host.Plugins.Plugins.SelectMany(p => p.Plugin.Commands.Select(c => (p.Info.Crm, c))))
+            Console.WriteLine($"verb: ./crm-etl {verb.c.Verb}{(verb.c.Action is null ? $" --crm {verb.Crm}" : " " + verb.c.Action)}  ({verb.Crm}) {verb.c.Summary}");
         foreach (var problem in host.Plugins.Problems) Console.WriteLine($"problem: {problem}");
         return host.Plugins.Problems.Count == 0 ? 0 : 1;
     }

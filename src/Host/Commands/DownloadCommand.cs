@@ -31,9 +31,9 @@ internal static class DownloadCommand
             throw;
         }
         using var playwright = await driver;
-        var plan = new DownloadPlan(stores, from, to, headless, options.KeepFiles, parallel);
+        var plan = new DownloadPlan(stores, from, to, headless, options.KeepFiles, parallel, options.Report);
         var outcomes = await new DownloadService(host, host.Config, connectionString).RunAsync(playwright, plan, ct);
-        RunReport.Print(outcomes, options.Json, withWindow: true);
+        RunReport.Print(outcomes, options.Json);
         await new Alerts.AlertService(host.Config, connectionString, host.InvocationId).NotifyAsync(outcomes, ct);
         return outcomes.All(o => o.IsOk) ? 0 : 1;
     }

@@ -1,5 +1,7 @@
+using CrmEtl.Abstractions;
 using CrmEtl.Host.Cli;
 using CrmEtl.Host.Ingestion;
+using CrmEtl.Host.Plugins;
 using Npgsql;
 
 namespace CrmEtl.Host.Commands;
@@ -9,18 +11,41 @@ internal static class IngestCommand
     public static async Task<int> RunAsync(HostContext host, IngestOptions options, CancellationToken ct)
     {
         var plugin = host.Plugins.Get(options.Crm);
+        var dataset = options.Report is { } report ? plugin.Dataset(report) : DatasetFor(plugin, options.File);
+        if (dataset.Api is not null) throw new UsageException($"'{dataset.Name}' of --crm {plugin.Info.Crm} is pulled from its API: ./crm-etl pull --crm {plugin.Info.Crm}");
+        if (plugin.Info.HasStores && options.Store is null) throw new UsageException($"--crm {plugin.Info.Crm} needs --store (the store the file is from)");
+        if (!plugin.Info.HasStores && options.Store is not null) throw new UsageException($"--crm {plugin.Info.Crm} has no stores: leave out --store");
+        if (options.MaxRejects < 0) throw new UsageException("--max-rejects must be 0 or more");
         var (from, to) = CliDates.Window(options.From, options.To);
         var connectionString = await host.DatabaseAsync(ct);
-        Store store;
-        await using (var conn = new NpgsqlConnection(connectionString))
+        Store? store = null;
+        if (options.Store is { } id)
         {
+            await using var conn = new NpgsqlConnection(connectionString);
             await conn.OpenAsync(ct);
-            store = await StoreDirectory.ResolveAsync(conn, plugin.Info.Crm, options.Store, ct);
+            store = await StoreDirectory.ResolveAsync(conn, plugin.Info.Crm, id, ct);
         }
 
-        var request = new IngestRequest(plugin, store, options.File, from, to, host.InvocationId, options.DryRun);
-        var outcome = await new IngestService(connectionString, host.Transforms).IngestAsync(request, ct);
+        IngestOutcome outcome;
+        using (var progress = TerminalProgress.ForStderr($"{plugin.Info.Crm} {Path.GetFileName(options.File)}", options.Json))
+        {
+            var request = new IngestRequest(plugin, dataset, store, options.File, from, to, host.InvocationId, options.DryRun,
+                MaxRejects: options.MaxRejects, Progress: progress);
+            outcome = await new IngestService(connectionString, host.Paths).IngestAsync(request, ct);
+        }
         RunReport.Print([outcome], options.Json);
         return outcome.IsFailure ? 1 : 0;
+    }
+
+    // The report a file is: the plugin's only file dataset, or the one whose report type its canonical name carries.
+    private static Dataset DatasetFor(LoadedPlugin plugin, string file)
+    {
+        var datasets = plugin.FileDatasets.ToList();
+        if (datasets.Count == 1) return datasets[0];
+        var name = Path.GetFileName(file);
+        var named = datasets.Where(d => d.ReportType is { } type && name.Contains($"_{type}_", StringComparison.OrdinalIgnoreCase)).ToList();
+        return named.Count == 1
+            ? named[0]
+            : throw new UsageException($"--crm {plugin.Info.Crm} reads several reports ({string.Join(", ", datasets.Select(d => d.Name))}): give --report");
     }
 }

@@ -1,59 +1,80 @@
 using System.Text.Json;
+using CrmEtl.Abstractions;
 using CrmEtl.Host.Cli;
 using CrmEtl.Host.Ingestion;
 using CrmEtl.Host.Logging;
-using CrmEtl.Host.Plugins;
+using CrmEtl.Host.Models;
 using Npgsql;
 
 namespace CrmEtl.Host.Commands;
 
 /// <summary>
-/// Re-applies the transforms to batches already in staging, one transaction per batch, oldest first, so an
-/// analyst's edit of sql/transforms reaches orders without downloading anything again. A re-run normalises every
-/// staged row; once <c>--all</c> has rebuilt every batch of a source, its orders are known to be built with these
-/// transforms, and loads skip unchanged rows again (transform_state).
+/// Re-applies the models to batches already in staging, one transaction per batch, oldest first, so an analyst's edit
+/// of a model reaches its tables without downloading anything again. Once <c>--all</c> has rebuilt every batch of a
+/// dataset, its tables are known to be built with these models, and big files stage only what changed again
+/// (transform_state).
 /// </summary>
 internal static class TransformCommand
 {
     public static async Task<int> RunAsync(HostContext host, TransformOptions options, CancellationToken ct)
     {
         if (options.All && options.Batch is not null) throw new UsageException("give --all or --batch, not both");
+        if (options.Report is not null && options.Crm is null) throw new UsageException("--report needs --crm");
+        if (options.PrintSql && options.Batch is null) throw new UsageException("--print-sql needs --batch");
         var plugins = options.Crm is null ? host.Plugins.Plugins : [host.Plugins.Get(options.Crm)];
         var connectionString = await host.DatabaseAsync(ct);
-        var runner = host.Transforms;
         var results = new List<object>();
         var failed = false;
 
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
         foreach (var plugin in plugins)
+        foreach (var dataset in options.Report is { } report ? [plugin.Dataset(report)] : plugin.Plugin.Datasets)
         {
-            var set = await runner.LoadAsync(plugin, ct);
+            var set = ModelSet.Load(plugin, dataset, host.Paths.SqlRoot);
             var rebuilt = true;
-            foreach (var batch in await BatchesAsync(conn, plugin, options.Batch, ct))
+            foreach (var (batch, runId, file, from, to) in await BatchesAsync(conn, dataset, options.Batch, ct))
             {
-                var scope = $"{plugin.Info.Crm}/batch {batch}";
+                var scope = $"{plugin.Info.Crm}/{dataset.Name}/batch {batch}";
                 await using var tx = await conn.BeginTransactionAsync(ct);
                 try
                 {
-                    var counts = await runner.RunAsync(conn, tx, set, batch, skipUnchanged: false, ct);
+                    var trace = options.PrintSql ? SqlTrace.Start() : null;
+                    var result = await BatchRunner.RunAsync(conn, tx, set, new BatchContext(runId, batch, plugin.Info.Crm, dataset.Name, file, from, to, Replay: true), ct);
+                    if (trace is not null)
+                    {
+                        await tx.RollbackAsync(ct);
+                        foreach (var statement in trace) Console.WriteLine(statement + ";\n");
+                        return 0;
+                    }
                     await tx.CommitAsync(ct);
-                    Log.Info(scope, "transform.done", $"{counts.Inserted} inserted, {counts.Updated} updated, {counts.Unchanged} unchanged");
-                    results.Add(new { crm = plugin.Info.Crm, batch, status = "succeeded", inserted = counts.Inserted, updated = counts.Updated, unchanged = counts.Unchanged, error = (string?)null });
+                    var (inserted, updated, unchanged) = (result.Tables.Sum(t => t.Inserted), result.Tables.Sum(t => t.Updated), result.Tables.Sum(t => t.Unchanged));
+                    Log.Info(scope, "transform.done", $"{inserted} inserted, {updated} updated, {unchanged} unchanged");
+                    results.Add(new
+                    {
+                        crm = plugin.Info.Crm, dataset = dataset.Name, batch, status = "succeeded", inserted, updated, unchanged,
+                        rejected = result.Rejected,
+                        tables = result.Tables.Select(t => new { table = t.Table, inserted = t.Inserted, updated = t.Updated, unchanged = t.Unchanged, deleted = t.Deleted }),
+                        error = (string?)null,
+                    });
                 }
-                catch (TransformException e)
+                catch (Exception e) when (e is ModelException or CheckFailedException)
                 {
                     await tx.RollbackAsync(ct);
                     failed = true;
                     rebuilt = false;
                     Log.Error(scope, "transform.failed", e.Message);
-                    results.Add(new { crm = plugin.Info.Crm, batch, status = "failed", inserted = 0L, updated = 0L, unchanged = 0L, error = (string?)e.Message });
+                    results.Add(new
+                    {
+                        crm = plugin.Info.Crm, dataset = dataset.Name, batch, status = "failed", inserted = 0L, updated = 0L, unchanged = 0L,
+                        rejected = 0L, tables = Array.Empty<object>(), error = (string?)e.Message,
+                    });
                 }
             }
-            // One batch re-run with other transforms than the recorded ones leaves orders of both kinds; every batch
-            // rebuilt makes every order what these transforms make of its latest staged row.
-            if (options.Batch is not null) await TransformRunner.ForgetOtherVersionAsync(conn, plugin.Info.TransformFolder, set.Version, ct);
-            else if (rebuilt) await TransformRunner.RecordVersionAsync(conn, plugin.Info.TransformFolder, set.Version, ct);
+            // One batch re-run with other models than the recorded ones leaves rows of both kinds; every batch rebuilt
+            // makes every row what these models make of its latest staged row.
+            if (options.Batch is not null) await ModelState.ForgetOtherVersionAsync(conn, set.StateKey, set.Version, ct);
+            else if (rebuilt) await ModelState.RecordAsync(conn, set.StateKey, set.Version, ct);
         }
 
         if (options.Batch is { } wanted && results.Count == 0)
@@ -67,15 +88,24 @@ internal static class TransformCommand
         return failed ? 1 : 0;
     }
 
-    private static async Task<List<long>> BatchesAsync(NpgsqlConnection conn, LoadedPlugin plugin, long? only, CancellationToken ct)
+    // The dataset's staged batches, oldest first, with the run that loaded each (when there is one) and its window.
+    private static async Task<List<(long Batch, long? RunId, string? File, DateOnly? From, DateOnly? To)>> BatchesAsync(
+        NpgsqlConnection conn, Dataset dataset, long? only, CancellationToken ct)
     {
-        var table = StagingLoader.Quote(plugin.Info.StagingTable);
-        await using var cmd = new NpgsqlCommand(
-            $"select distinct load_batch_id from {table} where $1::bigint is null or load_batch_id = $1 order by 1", conn);
+        var table = StagingLoader.Quote(dataset.StagingTable);
+        await using var cmd = new NpgsqlCommand($"""
+            select b.load_batch_id, a.run_id, a.filename, a.from_date, a.to_date
+            from (select distinct load_batch_id from {table} where $1::bigint is null or load_batch_id = $1) b
+            left join lateral (select run_id, filename, from_date, to_date from ingest_audit a
+                               where a.load_batch_id = b.load_batch_id order by run_id desc limit 1) a on true
+            order by 1
+            """, conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)only ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        var batches = new List<long>();
+        var batches = new List<(long, long?, string?, DateOnly?, DateOnly?)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) batches.Add(reader.GetInt64(0));
+        while (await reader.ReadAsync(ct))
+            batches.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4)));
         return batches;
     }
 }

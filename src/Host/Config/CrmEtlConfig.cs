@@ -40,12 +40,37 @@ internal sealed class CrmEtlConfig
         var builder = new ConfigurationBuilder();
         if (file is not null) builder.AddJsonFile(file, optional: false);
         builder.AddEnvironmentVariables("CRMETL_");
-        var config = builder.Build().Get<CrmEtlConfig>() ?? new CrmEtlConfig();
+        var raw = builder.Build();
+        var config = raw.Get<CrmEtlConfig>() ?? new CrmEtlConfig();
+        config._raw = raw;
         config.BaseDirectory = file is null ? Environment.CurrentDirectory : Path.GetDirectoryName(file)!;
         config.Download.Folder ??= Path.Combine(paths.Home, "downloads");
         if (config.Download.Folder.Length == 0) config.Download.Folder = Path.Combine(paths.Home, "downloads");
         if (config.Schedule.Times.Count == 0) config.Schedule.Times = [.. ScheduleConfig.DefaultTimes];
+        for (var i = 0; i < config.Stores.Count; i++) config.Stores[i].Validate($"{file ?? "the configuration"}: stores[{i}]");
         return config;
+    }
+
+    private IConfiguration? _raw;
+
+    /// <summary>
+    /// A plugin's section (named by its crm key, e.g. <c>erpnext</c>), environment overrides applied, as JSON: objects,
+    /// arrays (a section whose keys are 0, 1, ...) and values, every value a string as configuration keeps them.
+    /// </summary>
+    public System.Text.Json.JsonElement PluginSettings(string crm)
+    {
+        static System.Text.Json.Nodes.JsonNode? Node(IConfigurationSection section)
+        {
+            var children = section.GetChildren().ToList();
+            if (children.Count == 0) return section.Value is { } v ? System.Text.Json.Nodes.JsonValue.Create(v) : null;
+            if (children.All(c => int.TryParse(c.Key, out _)))
+                return new System.Text.Json.Nodes.JsonArray(children.OrderBy(c => int.Parse(c.Key)).Select(Node).ToArray());
+            var obj = new System.Text.Json.Nodes.JsonObject();
+            foreach (var child in children) obj[child.Key] = Node(child);
+            return obj;
+        }
+        var node = _raw is null ? null : Node(_raw.GetSection(crm));
+        return System.Text.Json.JsonSerializer.SerializeToElement(node ?? new System.Text.Json.Nodes.JsonObject());
     }
 
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
@@ -77,6 +102,19 @@ internal sealed class StoreConfig
     public bool Enabled { get; set; } = true;
 
     public Store ToStore() => new(Crm, Id, Code, Name, CostCenter);
+
+    // Ids, codes and names become parts of file names (profiles/td_a668.json, TD_OrderReport_UttamNagar_...): what
+    // could climb out of their folder ("../") or hide in a name is refused where it is written.
+    public void Validate(string where)
+    {
+        static bool Plain(string s, bool spaces) =>
+            s.Length is > 0 and <= 64 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' || spaces && c == ' ');
+        if (!Plain(Crm, false)) throw new UsageException($"{where}.crm '{Crm}' may hold only letters, digits, _ and -");
+        if (!Plain(Id, false)) throw new UsageException($"{where}.id '{Id}' may hold only letters, digits, _ and -");
+        if (!Plain(Code, false)) throw new UsageException($"{where}.code '{Code}' may hold only letters, digits, _ and -");
+        if (!Plain(Name, true)) throw new UsageException($"{where}.name '{Name}' may hold only letters, digits, spaces, _ and -");
+        if (!Plain(CostCenter, false)) throw new UsageException($"{where}.costCenter '{CostCenter}' may hold only letters, digits, _ and -");
+    }
 }
 
 internal sealed class CrmConfig

@@ -42,6 +42,12 @@ internal sealed class EmbeddedCluster
     public async Task<string> EnsureRunningAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(_home);
+        if (_runAs is not null)
+        {
+            // The cluster's user passes through the tool's home (private, 0700) to the cluster it owns.
+            PrivateFiles.AllowPassage(Path.GetDirectoryName(_home)!);
+            PrivateFiles.AllowPassage(_home);
+        }
         await using var gate = await FileGate.AcquireAsync(Path.Combine(_home, "cluster.lock"), ct);
         // The usual case, a running cluster, is answered by one connection; pg_ctl status (as the cluster's user)
         // costs about 0.3 s.
@@ -141,7 +147,7 @@ internal sealed class EmbeddedCluster
             listen_addresses = '127.0.0.1'
             port = {File.ReadAllText(PortFile).Trim()}
             unix_socket_directories = '{SocketDir}'
-            max_connections = 60
+            max_connections = 100
             shared_buffers = 512MB
             work_mem = 64MB
             temp_buffers = 256MB
@@ -167,6 +173,9 @@ internal sealed class EmbeddedCluster
         await WriteSettingsAsync(ct); // settings may have changed since the cluster was made
         for (var attempt = 1; ; attempt++)
         {
+            // A server that was killed leaves its backends behind for a moment, holding its shared memory: a new one
+            // refuses to start until they are gone. They serve nobody any more, so they are ended first.
+            if (EndOrphans() is > 0 and var ended) Log.Warn("db", "db.orphans", $"ended {ended} process(es) of a server that was killed");
             var (code, output) = await ProcessRunner.RunAsync(Path.Combine(bin, "pg_ctl"),
                 ["-D", DataDir, "-l", ServerLog, "-w", "-t", "60", "start"], _runAs, ct);
             if (code == 0)
@@ -174,11 +183,39 @@ internal sealed class EmbeddedCluster
                 Log.Info("db", "db.start", $"embedded PostgreSQL running on 127.0.0.1:{File.ReadAllText(PortFile).Trim()}");
                 return;
             }
-            if (attempt >= 2) throw new InvalidOperationException($"cannot start the embedded PostgreSQL: {output}\n{Tail(ServerLog)}");
-            // The port may have been taken by something else since the cluster was created: move.
-            File.WriteAllText(PortFile, FreePort().ToString());
-            await WriteSettingsAsync(ct);
+            if (attempt >= 3) throw new InvalidOperationException($"cannot start the embedded PostgreSQL: {output}\n{Tail(ServerLog)}");
+            if (attempt == 2)
+            {
+                // The port may have been taken by something else since the cluster was created: move.
+                File.WriteAllText(PortFile, FreePort().ToString());
+                await WriteSettingsAsync(ct);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
+    }
+
+    // Processes working in the data folder (a server's backends: their working directory is it) while no server runs.
+    private int EndOrphans()
+    {
+        var ended = 0;
+        var data = Path.GetFullPath(DataDir);
+        foreach (var proc in Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var cwd = new DirectoryInfo($"/proc/{proc}/cwd").ResolveLinkTarget(returnFinalTarget: false)?.FullName;
+                if (cwd != data || !File.ReadAllText($"/proc/{proc}/cmdline").StartsWith("postgres", StringComparison.Ordinal)) continue;
+                System.Diagnostics.Process.GetProcessById(int.Parse(proc!)).Kill();
+                ended++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
+                                          or System.ComponentModel.Win32Exception)
+            {
+                // gone meanwhile, or not ours to see
+            }
+        }
+        if (ended > 0) Thread.Sleep(200);
+        return ended;
     }
 
     private async Task<bool> IsRunningAsync(string bin, CancellationToken ct) =>

@@ -15,7 +15,7 @@ namespace CrmEtl.Host.Database;
 internal sealed class MigrationRunner(string connectionString)
 {
     // Any constant works; it only has to be the same for every crm-etl process.
-    private const long LockKey = 0x43524D45544C; // "CRMETL"
+    public const long LockKey = 0x43524D45544C; // "CRMETL"
 
     public async Task<IReadOnlyList<string>> ApplyAsync(IEnumerable<MigrationScript> scripts, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using CrmEtl.Abstractions;
 using CrmEtl.Abstractions.Portals;
 using CrmEtl.Host.Browser;
 using CrmEtl.Host.Cli;
@@ -18,7 +19,7 @@ namespace CrmEtl.Host.Downloads;
 internal sealed class DownloadService(HostContext host, CrmEtlConfig config, string connectionString)
 {
     /// <param name="playwright">The run's Playwright driver (started by the caller while the database was checked).</param>
-    public async Task<IReadOnlyList<IngestOutcome>> RunAsync(IPlaywright playwright, DownloadPlan plan, CancellationToken ct)
+    public async Task<IReadOnlyList<DownloadOutcome>> RunAsync(IPlaywright playwright, DownloadPlan plan, CancellationToken ct)
     {
         if (plan.Stores.Count == 0) return [];
         Directory.CreateDirectory(config.Download.Folder!);
@@ -43,14 +44,17 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
     }
 
     // One store: its lock, its own context of the shared browser (so the watchdog can end it alone), its windows one by one.
-    private async Task<List<IngestOutcome>> StoreAsync(SharedBrowser browser, StoreConfig storeConfig, DownloadPlan plan,
+    private async Task<List<DownloadOutcome>> StoreAsync(SharedBrowser browser, StoreConfig storeConfig, DownloadPlan plan,
         CancellationTokenSource runLimit, CancellationToken ct)
     {
         var store = storeConfig.ToStore();
         var scope = $"{store.Crm}/{store.Id}";
         var plugin = host.Plugins.Get(store.Crm);
-        var outcomes = new List<IngestOutcome>();
+        var reports = Reports(plugin, plan.Report);
+        var outcomes = new List<DownloadOutcome>();
         var windows = await WindowsAsync(store, plan, ct);
+        // Each window's reports, one after another: the first report not done is where a failure stopped.
+        var jobs = windows.SelectMany(w => reports.Select(r => (w.From, w.To, Report: r))).ToList();
 
         await using var storeLock = await StoreLock.TryAcquireAsync(connectionString, store.Crm, store.Id, ct);
         if (storeLock is null)
@@ -58,9 +62,14 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             var (from, to) = (windows[0].From, windows[^1].To);
             const string busy = "skipped: another run is downloading this store (running elsewhere)";
             Log.Warn(scope, "download.skipped", busy);
-            await RecordNotDownloadedAsync(plugin, store, from, to, "skipped", "running_elsewhere", busy);
-            return [new IngestOutcome(store.Crm, store.Id, CanonicalName(plugin, store, from, to), null, IngestOutcome.Skipped, Error: busy)
-                { From = from, To = to, FailureKind = "running_elsewhere" }];
+            var skipped = new List<DownloadOutcome>();
+            foreach (var report in reports)
+            {
+                await RecordNotDownloadedAsync(plugin, report, store, from, to, DownloadOutcome.Skipped, "running_elsewhere", busy);
+                skipped.Add(new DownloadOutcome(store.Crm, store.Id, report.Name, from, to, CanonicalName(plugin, report, store, from, to),
+                    DownloadOutcome.Skipped, "running_elsewhere", busy));
+            }
+            return skipped;
         }
         Log.Info(scope, "download.start", string.Join(", ", windows.Select(w => $"{w.From:yyyy-MM-dd}..{w.To:yyyy-MM-dd}")));
 
@@ -102,11 +111,11 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
                 var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, storeConfig.ExportMode),
                     config.UrlsFor(store.Crm), Timeouts(), message => Log.Info(scope, "portal", message)) { SavedState = saved };
 
-                foreach (var (from, to) in windows)
+                foreach (var (from, to, report) in jobs)
                 {
-                    var target = Path.Combine(config.Download.Folder!, CanonicalName(plugin, store, from, to));
-                    await DownloadWithRetriesAsync(portal, session, from, to, target, scope, storeLimit.Token);
-                    var outcome = await IngestAsync(plugin, store, target, from, to, plan.KeepFiles, storeLimit.Token);
+                    var target = Path.Combine(config.Download.Folder!, CanonicalName(plugin, report, store, from, to));
+                    await DownloadWithRetriesAsync(portal, session, report, from, to, target, scope, storeLimit.Token);
+                    var outcome = await IngestAsync(plugin, report, store, target, from, to, plan.KeepFiles, storeLimit.Token);
                     storeLimit.Token.ThrowIfCancellationRequested(); // an ingestion cut short by the watchdog is a timeout
                     lock (outcomes) outcomes.Add(outcome);
                 }
@@ -117,22 +126,22 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         {
             int done;
             lock (outcomes) done = outcomes.Count;
-            if (done == windows.Count)
+            if (done == jobs.Count)
             {
                 // Every window is in and has its outcome; only saving the session back failed (the limit can
                 // pass just then). The saved session is left as it was: the next run logs in with it again.
                 Log.Warn(scope, "session.not_saved", $"the session was not saved back ({failure.Message})");
                 lock (outcomes) return outcomes.ToList();
             }
-            var (from, to) = windows[done];
+            var (from, to, report) = jobs[done];
             var message = failure.Kind == "session_expired"
                 ? $"{failure.Message}; a person must log in again: ./crm-etl bootstrap --crm {store.Crm} --store {store.Id}"
                 : failure.Message;
             Log.Error(scope, "download." + failure.Kind, message);
-            await RecordNotDownloadedAsync(plugin, store, from, to, "failed", failure.Kind, message);
+            await RecordNotDownloadedAsync(plugin, report, store, from, to, "failed", failure.Kind, message);
             lock (outcomes)
-                outcomes.Add(new IngestOutcome(store.Crm, store.Id, CanonicalName(plugin, store, from, to), null, failure.Kind, Error: message)
-                    { From = from, To = to, FailureKind = failure.Kind });
+                outcomes.Add(new DownloadOutcome(store.Crm, store.Id, report.Name, from, to, CanonicalName(plugin, report, store, from, to),
+                    failure.Kind, failure.Kind, message));
         }
         finally
         {
@@ -155,28 +164,34 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
     }
 
     // Never throws: when the database itself is what failed, the log is the record.
-    private async Task RecordNotDownloadedAsync(LoadedPlugin plugin, Store store, DateOnly from, DateOnly to, string status, string kind, string message)
+    private async Task RecordNotDownloadedAsync(LoadedPlugin plugin, Dataset report, Store store, DateOnly from, DateOnly to,
+        string status, string kind, string message)
     {
         try
         {
             await using var conn = new NpgsqlConnection(connectionString);
             await conn.OpenAsync(CancellationToken.None);
-            await RunRecorder.NotDownloadedAsync(conn, host.InvocationId, store, CanonicalName(plugin, store, from, to),
+            await DownloadLedger.NotDownloadedAsync(conn, null, host.InvocationId, store, report.Name, CanonicalName(plugin, report, store, from, to),
                 from, to, status, kind, message, CancellationToken.None);
         }
-        catch (NpgsqlException e)
+        catch (NpgsqlException)
         {
-            Log.Error($"{store.Crm}/{store.Id}", "ledger.unavailable", $"could not record '{status}' in download_ledger: {e.Message}");
+            var target = Path.Combine(config.Download.Folder!, CanonicalName(plugin, report, store, from, to));
+            PendingRecords.Save(host.Paths.Home, new PendingRecords.Failure(host.InvocationId, store.Crm, report.Name, store.Id, store.Code, store.CostCenter,
+                target, from, to, null, null, null, message, "download", DateTimeOffset.UtcNow, Downloaded: false, Status: status, Kind: kind));
+            Log.Warn($"{store.Crm}/{store.Id}", "record.pending",
+                $"the database is away: '{status}' is kept in {Path.Combine(host.Paths.Home, "pending")} and recorded by the next command that reaches it");
         }
     }
 
-    private async Task DownloadWithRetriesAsync(IPortal portal, PortalSession session, DateOnly from, DateOnly to, string target, string scope, CancellationToken ct)
+    private async Task DownloadWithRetriesAsync(IPortal portal, PortalSession session, Dataset report, DateOnly from, DateOnly to,
+        string target, string scope, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await portal.DownloadAsync(session, from, to, target, ct);
+                await portal.DownloadAsync(session, report, from, to, target, ct);
                 Log.Info(scope, "download.saved", $"{Path.GetFileName(target)} ({new FileInfo(target).Length} bytes)");
                 return;
             }
@@ -189,19 +204,26 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         }
     }
 
-    private async Task<IngestOutcome> IngestAsync(LoadedPlugin plugin, Store store, string file, DateOnly from, DateOnly to, bool keep, CancellationToken ct)
+    private async Task<DownloadOutcome> IngestAsync(LoadedPlugin plugin, Dataset report, Store store, string file, DateOnly from, DateOnly to,
+        bool keep, CancellationToken ct)
     {
         long ledgerId;
         await using (var conn = new NpgsqlConnection(connectionString))
         {
             await conn.OpenAsync(ct);
-            ledgerId = await RunRecorder.DownloadedAsync(conn, host.InvocationId, store, file, from, to, ct);
+            ledgerId = await DownloadLedger.DownloadedAsync(conn, host.InvocationId, store, report.Name, file, from, to, ct);
         }
-        var request = new IngestRequest(plugin, store, file, from, to, host.InvocationId, LedgerId: ledgerId);
-        var outcome = await new IngestService(connectionString, host.Transforms).IngestAsync(request, ct);
-        if (outcome.IsFailure) return outcome with { FailureKind = "ingest_failed" };
-        if (!keep) File.Delete(file);
-        return outcome;
+        var request = new IngestRequest(plugin, report, store, file, from, to, host.InvocationId, LedgerId: ledgerId);
+        var outcome = await new IngestService(connectionString, host.Paths).IngestAsync(request, ct);
+        if (outcome.IsOk && !keep) File.Delete(file);
+        return DownloadOutcome.Ingested(store, report.Name, from, to, outcome);
+    }
+
+    // The reports a store's portal gives: every downloadable dataset of the plugin, or the one asked for.
+    private static IReadOnlyList<Dataset> Reports(LoadedPlugin plugin, string? only)
+    {
+        var downloadable = plugin.FileDatasets.Where(d => d.ReportType is not null).ToList();
+        return only is null ? downloadable : [plugin.Dataset(only)];
     }
 
     private async Task<IReadOnlyList<(DateOnly From, DateOnly To)>> WindowsAsync(Store store, DownloadPlan plan, CancellationToken ct)
@@ -211,7 +233,7 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         {
             await using var conn = new NpgsqlConnection(connectionString);
             await conn.OpenAsync(ct);
-            var last = await RunRecorder.LastCoveredDayAsync(conn, store.Crm, store.Id, ct);
+            var last = await AuditRecorder.LastCoveredDayAsync(conn, store.Crm, store.Id, ct);
             from = WindowPlanner.AutoFrom(last, plan.To, config.Download.OverlapDays, config.Download.FirstRunDays);
         }
         return WindowPlanner.Chunks(from.Value, plan.To, config.Download.MaxDaysPerRequest);
@@ -225,8 +247,8 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
     };
 
     /// <summary>TD_OrderReport_UttamNagar_2025-11-12_to_2025-11-12.xlsx</summary>
-    public static string CanonicalName(LoadedPlugin plugin, Store store, DateOnly from, DateOnly to) =>
-        $"{plugin.Info.SourceSystem}_{plugin.Info.ReportType}_{store.FileName}_{from:yyyy-MM-dd}_to_{to:yyyy-MM-dd}.xlsx";
+    public static string CanonicalName(LoadedPlugin plugin, Dataset report, Store store, DateOnly from, DateOnly to) =>
+        $"{plugin.Info.SourceSystem}_{report.ReportType ?? report.Name}_{store.FileName}_{from:yyyy-MM-dd}_to_{to:yyyy-MM-dd}.xlsx";
 
     private static bool IsTransient(Exception e) =>
         e is PortalException { Kind: PortalFailure.Unavailable } or TimeoutException or PlaywrightException;
@@ -238,7 +260,7 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             ("timeout", "the time limit passed before the store finished; its browser was ended and its batch rolled back"),
         OperationCanceledException => null,
         TimeoutException or PlaywrightException => ("portal_unavailable", e.Message.Split('\n')[0]),
-        NpgsqlException => ("failed", $"the database is unavailable ({e.Message}); the downloaded file is kept for the next run"),
+        _ when Database.Outage.Is(e) => ("failed", $"the database is unavailable ({Database.Outage.Describe(e)}); the downloaded file is kept for the next run"),
         _ => ("failed", $"{e.GetType().Name}: {e.Message}"),
     };
 }

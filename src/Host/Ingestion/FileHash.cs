@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CrmEtl.Host.Reading;
 using Npgsql;
 
 namespace CrmEtl.Host.Ingestion;
@@ -13,37 +14,35 @@ internal static class FileHash
     }
 
     /// <summary>
-    /// The file's md5, from file_hashes when the file at this path still has the size and modification time it
-    /// had when hashed; otherwise computed and, when <paramref name="remember"/>, stored there. Entries not
-    /// refreshed for 180 days are dropped as new ones come.
+    /// The file's md5, from file_hashes when the file at this path is, as stat says, the very file hashed then (size,
+    /// modification and change times, inode: copying a file and putting its old time back still changes its change
+    /// time); otherwise computed and, when <paramref name="remember"/>, stored there. Entries not refreshed for 180
+    /// days are dropped as new ones come.
     /// </summary>
     public static async Task<string> Md5Async(NpgsqlConnection conn, string path, bool remember, CancellationToken ct)
     {
-        var file = new FileInfo(Path.GetFullPath(path));
-        var (size, ticks) = (file.Length, file.LastWriteTimeUtc.Ticks);
-        await using (var known = new NpgsqlCommand(
-                         "select md5_hash from file_hashes where path = $1 and size_bytes = $2 and modified_ticks = $3", conn))
+        var full = Path.GetFullPath(path);
+        var stat = Key(FileProbe.RequireRegularFile(full));
+        await using (var known = new NpgsqlCommand("select md5_hash from file_hashes where path = $1 and stat = $2", conn))
         {
-            known.Parameters.AddWithValue(file.FullName);
-            known.Parameters.AddWithValue(size);
-            known.Parameters.AddWithValue(ticks);
+            known.Parameters.AddWithValue(full);
+            known.Parameters.AddWithValue(stat);
             if (await known.ExecuteScalarAsync(ct) is string md5) return md5;
         }
 
-        var hashed = await Md5Async(file.FullName, ct);
-        file.Refresh();
-        if (!remember || file.Length != size || file.LastWriteTimeUtc.Ticks != ticks) return hashed; // written meanwhile
+        var hashed = await Md5Async(full, ct);
+        if (!remember || FileProbe.Stat(full) is not { } after || Key(after) != stat) return hashed; // written meanwhile
         await using var store = new NpgsqlCommand("""
             with expired as (delete from file_hashes where hashed_at < now() - interval '180 days')
-            insert into file_hashes (path, size_bytes, modified_ticks, md5_hash) values ($1, $2, $3, $4)
-            on conflict (path) do update set size_bytes = excluded.size_bytes, modified_ticks = excluded.modified_ticks,
-                md5_hash = excluded.md5_hash, hashed_at = now()
+            insert into file_hashes (path, stat, md5_hash) values ($1, $2, $3)
+            on conflict (path) do update set stat = excluded.stat, md5_hash = excluded.md5_hash, hashed_at = now()
             """, conn);
-        store.Parameters.AddWithValue(file.FullName);
-        store.Parameters.AddWithValue(size);
-        store.Parameters.AddWithValue(ticks);
+        store.Parameters.AddWithValue(full);
+        store.Parameters.AddWithValue(stat);
         store.Parameters.AddWithValue(hashed);
         await store.ExecuteNonQueryAsync(ct);
         return hashed;
     }
+
+    private static string Key(FileProbe p) => $"{p.Size}|{p.Modified}|{p.Changed}|{p.Inode}";
 }

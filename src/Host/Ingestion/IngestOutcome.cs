@@ -1,28 +1,49 @@
+using CrmEtl.Host.Models;
+
 namespace CrmEtl.Host.Ingestion;
 
-/// <summary>What became of one file: the status, the counts and, on failure, the step and the error.</summary>
+/// <summary>What became of one run (a file, or one scope of a pull): the status, the counts and, on failure, the step and the error.</summary>
 internal sealed record IngestOutcome(
     string Crm,
-    string Store,
+    string? Store,
     string File,
     string? Md5,
     string Status,
-    long RowsStaged = 0,
-    long Inserted = 0,
-    long Updated = 0,
-    long Unchanged = 0,
     string? Error = null)
 {
     public const string Succeeded = "succeeded";
     public const string Duplicate = "duplicate";
     public const string NoData = "no_data";
     public const string Failed = "failed";
-    public const string Skipped = "skipped";
 
-    /// <summary>Data rows read from the file; <see cref="RowsStaged"/> leaves out those orders already held as they are.</summary>
+    public string Dataset { get; init; } = "";
+
+    /// <summary>A pull's scope (instance/doctype, entity); null for files.</summary>
+    public string? Scope { get; init; }
+
+    /// <summary>Data rows read from the file (or records pulled).</summary>
     public long RowsRead { get; init; }
 
+    /// <summary>Of them, the rows staged: a big file leaves out the rows already loaded as they are.</summary>
+    public long RowsStaged { get; init; }
+
+    public long Rejected { get; init; }
+
+    /// <summary>What the run did to each table it wrote.</summary>
+    public IReadOnlyList<TableCounts> Tables { get; init; } = [];
+
+    public long Inserted => Tables.Sum(t => t.Inserted);
+
+    public long Updated => Tables.Sum(t => t.Updated);
+
+    public long Unchanged => Tables.Sum(t => t.Unchanged);
+
+    /// <summary>Warnings: checks that found rows, sheets passed over.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public long? RunId { get; init; }
+
+    public long? BatchId { get; init; }
 
     public string? ErrorStep { get; init; }
 
@@ -30,11 +51,11 @@ internal sealed record IngestOutcome(
 
     public DateOnly? To { get; init; }
 
-    /// <summary>For downloads: session_expired, blocked, portal_unavailable, portal_changed, timeout, or ingest_failed.</summary>
-    public string? FailureKind { get; init; }
+    /// <summary>Whether it was a dry run (everything rolled back).</summary>
+    public bool DryRun { get; init; }
 
-    /// <summary>Succeeded, a duplicate, no data, or left to a run already busy with it: nothing for anyone to do.</summary>
-    public bool IsOk => Status is Succeeded or Duplicate or NoData or Skipped;
+    /// <summary>Succeeded, a duplicate or no data: nothing for anyone to do.</summary>
+    public bool IsOk => Status is Succeeded or Duplicate or NoData;
 
     public bool IsFailure => !IsOk;
 }

@@ -50,6 +50,14 @@ internal sealed class RowHasher(bool[] hashed) : IDisposable
                 BinaryPrimitives.WriteInt64LittleEndian(ticks, time.Ticks);
                 Put(2, ticks);
                 break;
+            case DateTimeOffset instant:
+                Span<byte> utc = stackalloc byte[sizeof(long)];
+                BinaryPrimitives.WriteInt64LittleEndian(utc, instant.UtcTicks);
+                Put(4, utc);
+                break;
+            case bool flag:
+                Put(5, [flag ? (byte)1 : (byte)0]);
+                break;
             case IUtf8SpanFormattable formattable:
                 // decimals (already at their canonical scale): invariant text, without a string per value
                 Span<byte> formatted = stackalloc byte[64];

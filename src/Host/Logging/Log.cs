@@ -46,11 +46,15 @@ internal static class Log
 
     public static void Flush() => LogManager.Flush();
 
+    /// <summary>Called before each line is written: a progress line on the terminal clears itself out of the way.</summary>
+    public static Action? BeforeWrite { get; set; }
+
     private static void Write(LogLevel level, string scope, string evt, string message)
     {
         var e = LogEventInfo.Create(level, Logger.Name, message);
         e.Properties["scope"] = scope;
         e.Properties["event"] = evt;
+        BeforeWrite?.Invoke();
         Logger.Log(e);
     }
 }

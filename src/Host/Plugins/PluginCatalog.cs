@@ -7,7 +7,8 @@ namespace CrmEtl.Host.Plugins;
 /// <summary>
 /// Discovers source plugins: every folder <c>plugins/&lt;Name&gt;/</c> holding <c>&lt;Name&gt;.dll</c> is loaded by
 /// McMaster's <see cref="PluginLoader"/> in its own load context, its private dependencies from its folder, the
-/// contract (and the Playwright and Npgsql types it hands over) shared with the host. A broken plugin is reported
+/// contract (and the Playwright and Npgsql types it hands over) shared with the host. Folders are searched in the
+/// order given; a key found in an earlier folder wins over the same key in a later one. A broken plugin is reported
 /// and skipped; it never stops the others.
 /// </summary>
 internal sealed class PluginCatalog
@@ -35,6 +36,7 @@ internal sealed class PluginCatalog
     {
         var plugins = new List<LoadedPlugin>();
         var problems = new List<string>();
+        var roots = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase); // crm key -> the root it came from
         foreach (var root in pluginRoots.Where(Directory.Exists))
         {
             foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
@@ -51,10 +53,13 @@ internal sealed class PluginCatalog
                     foreach (var type in entries)
                     {
                         var plugin = (ISourcePlugin)Activator.CreateInstance(type)!;
-                        if (plugins.Any(p => p.Info.Crm == plugin.Info.Crm))
-                            problems.Add($"{dll}: crm key '{plugin.Info.Crm}' is already taken; ignored");
-                        else
+                        if (!roots.TryGetValue(plugin.Info.Crm, out var first))
+                        {
+                            roots[plugin.Info.Crm] = root;
                             plugins.Add(new LoadedPlugin(plugin, folder, dll));
+                        }
+                        else if (first == root) problems.Add($"{dll}: crm key '{plugin.Info.Crm}' is already taken; ignored");
+                        // else: a plugin of an earlier folder (CRMETL_PLUGINS) replaces this one on purpose
                     }
                 }
                 catch (Exception e)
@@ -66,6 +71,9 @@ internal sealed class PluginCatalog
         foreach (var problem in problems) Log.Warn("host", "plugins.problem", problem);
         return new PluginCatalog(plugins, problems);
     }
+
+    /// <summary>Each plugin's source system, by its crm key.</summary>
+    public IReadOnlyDictionary<string, string> SourceSystems => Plugins.ToDictionary(p => p.Info.Crm, p => p.Info.SourceSystem);
 
     public LoadedPlugin Get(string crm) =>
         Plugins.FirstOrDefault(p => string.Equals(p.Info.Crm, crm, StringComparison.OrdinalIgnoreCase))

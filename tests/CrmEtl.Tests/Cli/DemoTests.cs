@@ -3,12 +3,13 @@ using CrmEtl.Tests.Support;
 namespace CrmEtl.Tests.Cli;
 
 /// <summary>The README's first command: the whole job on the embedded database and the sandbox portals.</summary>
+[Collection("whole machine")]
 public sealed class DemoTests
 {
     [Fact]
     public async Task Demo_bootstraps_downloads_ingests_and_inserts_nothing_the_second_time()
     {
-        var host = new HostProcess("");
+        var host = new HostProcess("") { Timeout = TimeSpan.FromMinutes(10) };
         host.Environment["CRMETL_DATABASE"] = ""; // the embedded default
         host.Environment["CRMETL_PG_FAST"] = "1";
         try

@@ -8,15 +8,15 @@ namespace CrmEtl.Tests.Cli;
 public sealed class DropInPluginTests
 {
     [Fact]
-    public async Task A_dropped_in_plugin_brings_its_schema_and_transforms_and_ingests()
+    public async Task A_dropped_in_plugin_brings_its_schema_and_models_and_ingests()
     {
         var cs = await TestCluster.CreateDatabaseAsync("dropin");
         var host = new HostProcess(cs);
-        host.Environment["CRMETL_PLUGINS"] = Path.Combine(Repo.Root, "artifacts", "test-plugins");
+        host.Environment["CRMETL_PLUGINS"] = Repo.TestPluginsDir;
 
         var plugins = await host.RunAsync("plugins");
         Assert.True(plugins.ExitCode == 0, plugins.ToString());
-        Assert.Contains("lm       LM       Laundromat", plugins.Stdout);
+        Assert.Contains(plugins.Stdout.Split('\n'), l => l.StartsWith("lm ") && l.Contains("Laundromat") && l.Contains("sales") && l.Contains("stg_lm_sales"));
 
         var table = new ReportTable(["Bill", "Date", "Customer", "Amount"]);
         table.Rows.Add(["B-1", "01/06/2025 09:15", "Asha", "120.00"]);

@@ -21,8 +21,14 @@ public sealed class IngestCliTests(DatabaseFixture db) : IClassFixture<DatabaseF
 
         Assert.True(first.ExitCode == 0, first.ToString());
         var run = JsonDocument.Parse(first.Stdout).RootElement.GetProperty("runs").EnumerateArray().Single();
-        Assert.Equal(["crm", "store", "file", "md5", "status", "rows_read", "rows_staged", "inserted", "updated", "unchanged", "error"],
+        Assert.Equal(["crm", "dataset", "store", "scope", "file", "md5", "status", "dry_run", "rows_read", "rows_staged", "rejected",
+                      "inserted", "updated", "unchanged", "tables", "warnings", "error"],
             run.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("orders", run.GetProperty("dataset").GetString());
+        var table = run.GetProperty("tables").EnumerateArray().Single();
+        Assert.Equal(("orders", 17, 0, 0), (table.GetProperty("table").GetString(), table.GetProperty("inserted").GetInt64(),
+            table.GetProperty("updated").GetInt64(), table.GetProperty("unchanged").GetInt64()));
+        Assert.Equal(0, run.GetProperty("rejected").GetInt64());
         Assert.Equal("td", run.GetProperty("crm").GetString());
         Assert.Equal("a668", run.GetProperty("store").GetString());
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
@@ -40,6 +46,33 @@ public sealed class IngestCliTests(DatabaseFixture db) : IClassFixture<DatabaseF
             "select to_date from download_ledger where filename = $1 and status = 'downloaded'", Path.GetFileName(file)));
         Assert.Contains("[td/a668] [ingest.succeeded]", first.Stderr);
         Assert.Contains("[ingest.succeeded]", await File.ReadAllTextAsync(Path.Combine(_host.Home, "logs", "crm-etl.log")));
+    }
+
+    [Fact]
+    public async Task What_the_tool_writes_is_its_users_alone_whatever_the_umask()
+    {
+        var file = Files.Td(_dir, TdOrderReport.Orders("a668", new DateOnly(2025, 10, 9), count: 3), name: "modes.xlsx");
+        var result = await _host.RunAsync("ingest", "--crm", "td", "--store", "a668", "--file", file);
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var logs = Path.Combine(_host.Home, "logs");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(logs));
+        var written = Directory.GetFiles(logs);
+        Assert.NotEmpty(written);
+        Assert.All(written, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+    }
+
+    [Theory]
+    [InlineData("Id", "../../etc")]
+    [InlineData("Name", "Uttam/../Nagar")]
+    [InlineData("Code", "a668\nX")]
+    public async Task A_store_setting_that_could_climb_out_of_its_folder_is_refused_before_anything_runs(string field, string value)
+    {
+        _host.Environment[$"CRMETL_Stores__0__{field}"] = value;
+        var result = await _host.RunAsync("status", "--json");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"stores[0].{field.ToLowerInvariant()} '{value}' may hold only", result.Stderr);
+        Assert.Empty(result.Stdout);
     }
 
     [Fact]
@@ -79,16 +112,22 @@ public sealed class IngestCliTests(DatabaseFixture db) : IClassFixture<DatabaseF
         {
             var result = await _host.RunAsync(verb, "--help");
             Assert.True(result.ExitCode == 0, verb + ": " + result);
-            Assert.Contains("--help", result.Stderr);
+            Assert.Contains("--help", result.Stdout); // help asked for is the answer, on stdout
         }
     }
 
     [Fact]
-    public async Task Plugins_lists_the_three_sources()
+    public async Task Plugins_lists_the_built_in_sources()
     {
         var result = await _host.RunAsync("plugins");
         Assert.Equal(0, result.ExitCode);
-        foreach (var expected in new[] { "td       TD", "uc       UC", "manual   MANUAL" }) Assert.Contains(expected, result.Stdout);
+        var rows = result.Stdout.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(c => c.Length > 6).ToList();
+        foreach (var (crm, system, dataset, staging) in new[]
+                 {
+                     ("td", "TD", "orders", "stg_td_order_report"), ("uc", "UC", "orders", "stg_uc_gst_report"),
+                     ("manual", "MANUAL", "orders", "stg_manual_orders"), ("salespro", "SALESPRO", "appointments", "stg_salespro_appointments"),
+                 })
+            Assert.Contains(rows, c => c[0] == crm && c[1] == system && c.Contains(dataset) && c.Contains(staging));
     }
 
     [Fact]

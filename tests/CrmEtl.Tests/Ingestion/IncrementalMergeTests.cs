@@ -5,57 +5,54 @@ using CrmEtl.Tests.Support;
 namespace CrmEtl.Tests.Ingestion;
 
 /// <summary>
-/// Loads that re-send orders skip the rows their orders were already built from, and only while the transforms
-/// are the ones those orders were built with. Each test has its own database: transform_state is per database.
+/// Loads that re-send orders skip the rows their orders were already built from, and only while the models are the
+/// ones those orders were built with. Each test has its own database: transform_state is per database.
 /// </summary>
 public sealed class IncrementalMergeTests
 {
-    private const string Transform = "transforms/uc/010_normalise_orders.sql";
+    private const string Model = "models/orders/010_orders.sql";
     private readonly string _dir = Repo.TempDir("incremental");
 
     [Fact]
     public async Task Unchanged_rows_are_skipped_only_while_the_transforms_are_the_ones_orders_were_built_with()
     {
         var cs = await TestCluster.CreateMigratedDatabaseAsync("skip");
-        var pipeline = new Pipeline(cs);
         var host = new HostProcess(cs);
-        var upper = Pipeline.Paths with
-        {
-            SqlRoot = Repo.SqlCopy(_dir, Transform, sql => sql.Replace("        s.customer_name,\n", "        upper(s.customer_name) as customer_name,\n")),
-        };
+        var (upper, upperRoot) = Pipeline.WithEditedSql(_dir, "UClean", Model,
+            sql => sql.Replace("    b.customer_name,\n", "    upper(b.customer_name) as customer_name,\n"));
         var invoices = UcGstReport.Invoices("UC567", Files.Day, count: 20).ToList();
         string Upper(int i) => invoices[i].CustomerName.ToUpperInvariant();
         async Task<string?> NameAsync(int i) =>
             await Db.ScalarAsync<string>(cs, "select customer_name from orders where source_order_id = $1", invoices[i].BookingId);
-        async Task<(long, long, long)> IngestAsync(string name, Host.CrmEtlPaths paths)
+        async Task<(long, long, long)> IngestAsync(string name, Host.Plugins.PluginCatalog plugins)
         {
-            var outcome = await pipeline.IngestAsync("uc", "sector56", Files.Uc(_dir, invoices, name: name), paths);
+            var outcome = await new Pipeline(cs, plugins).IngestAsync("uc", "sector56", Files.Uc(_dir, invoices, name: name));
             Assert.True(outcome.Status == IngestOutcome.Succeeded, outcome.Error);
             return (outcome.Inserted, outcome.Updated, outcome.Unchanged);
         }
 
         // The first load into an empty source records its transforms; a re-send then does work for its one change.
-        Assert.Equal((20, 0, 0), await IngestAsync("1.xlsx", Pipeline.Paths));
-        Assert.NotNull(await Db.ScalarAsync<string>(cs, "select version from transform_state where source = 'uc'"));
+        Assert.Equal((20, 0, 0), await IngestAsync("1.xlsx", Pipeline.Catalog));
+        Assert.NotNull(await Db.ScalarAsync<string>(cs, "select version from transform_state where source = 'uc/orders'"));
         invoices[0] = invoices[0] with { PaymentStatus = "Partially Paid" };
-        Assert.Equal((0, 1, 19), await IngestAsync("2.xlsx", Pipeline.Paths));
+        Assert.Equal((0, 1, 19), await IngestAsync("2.xlsx", Pipeline.Catalog));
 
-        // After an edit, re-sent rows are normalised again: the edit reaches them, as it always did.
+        // After an edit, re-sent rows are staged and modelled again: the edit reaches them.
         invoices.Add(UcGstReport.Invoices("UC567", Files.Day.AddDays(1), count: 1)[0]);
         Assert.Equal((1, 20, 0), await IngestAsync("3.xlsx", upper));
         Assert.Equal(Upper(5), await NameAsync(5));
-        Assert.Null(await Db.ScalarAsync<string>(cs, "select version from transform_state where source = 'uc'"));
+        Assert.Null(await Db.ScalarAsync<string>(cs, "select version from transform_state where source = 'uc/orders'"));
 
         // Rebuilt with the edit (transform --all), loads skip unchanged rows again.
-        host.Environment["CRMETL_SQL"] = upper.SqlRoot;
+        host.Environment["CRMETL_PLUGINS"] = upperRoot;
         var rebuild = await host.RunAsync("transform", "--crm", "uc", "--all");
         Assert.True(rebuild.ExitCode == 0, rebuild.ToString());
         invoices[1] = invoices[1] with { PaymentStatus = "Paid", Taxable = invoices[1].Taxable + 10 };
         Assert.Equal((0, 1, 20), await IngestAsync("4.xlsx", upper));
 
-        // Back to the shipped transforms: not what the orders were built with, so every row is normalised again.
+        // Back to the shipped model: not what the orders were built with, so every row is modelled again.
         invoices.Add(UcGstReport.Invoices("UC567", Files.Day.AddDays(2), count: 1)[0]);
-        Assert.Equal((1, 21, 0), await IngestAsync("5.xlsx", Pipeline.Paths));
+        Assert.Equal((1, 21, 0), await IngestAsync("5.xlsx", Pipeline.Catalog));
         Assert.Equal(invoices[5].CustomerName, await NameAsync(5));
     }
 
@@ -151,10 +148,10 @@ public sealed class IncrementalMergeTests
         var cs = await TestCluster.CreateMigratedDatabaseAsync("nostats");
         await Db.ExecAsync(cs, """
             insert into stg_td_order_report (order_date_time, order_no, name, phone, gross_amount, discount, tax, net_amount,
-                                             advance, paid, balance, order_status, store_code, cost_center, file_md5,
+                                             advance, paid, balance, order_status, source_system, store_code, cost_center, file_md5,
                                              load_batch_id, source_row_number, row_hash)
             select timestamp '2025-01-01' + g * interval '1 minute', 'N' || g, 'Name', '98765' || lpad(g::text, 5, '0'),
-                   100, 0, 18, 118, 0, 0, 118, 'Pending', 'a668', 'UN3668', 'x', 7, g + 1, md5(g::text)
+                   100, 0, 18, 118, 0, 0, 118, 'Pending', 'TD', 'a668', 'UN3668', 'x', 7, g + 1, md5(g::text)
             from generate_series(1, 40000) g
             """);
         var host = new HostProcess(new Npgsql.NpgsqlConnectionStringBuilder(cs) { Options = "-c statement_timeout=120000" }.ConnectionString);

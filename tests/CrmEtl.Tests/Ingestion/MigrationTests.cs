@@ -15,7 +15,7 @@ public sealed class MigrationTests
 
         Assert.Equal(Core.Count(), results.Sum(r => r.Count));
         Assert.Equal(Core.Count(), await Db.ScalarAsync<long>(cs, "select count(*) from migration_journal"));
-        Assert.Equal(4, await Db.ScalarAsync<long>(cs, "select count(*) from cost_centers"));
+        Assert.Equal(1, await Db.ScalarAsync<long>(cs, "select count(*) from pg_tables where tablename = 'orders'"));
     }
 
     [Fact]
@@ -23,11 +23,11 @@ public sealed class MigrationTests
     {
         var cs = await TestCluster.CreateDatabaseAsync("mig");
         await new MigrationRunner(cs).ApplyAsync(Core, default);
-        var changed = Core.Select(s => s.Name.EndsWith("0003_transform_helpers.sql") ? s with { Sql = s.Sql + "\n-- edited\n" } : s);
+        var changed = Core.Select(s => s.Name.EndsWith("0001_baseline.sql") ? s with { Sql = s.Sql + "\n-- edited\n" } : s);
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => new MigrationRunner(cs).ApplyAsync(changed, default));
 
-        Assert.Contains("core/0003_transform_helpers.sql", e.Message);
+        Assert.Contains("core/0001_baseline.sql", e.Message);
         Assert.Contains("was changed after it was applied", e.Message);
     }
 

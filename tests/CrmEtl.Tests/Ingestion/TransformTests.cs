@@ -4,22 +4,22 @@ using CrmEtl.Tests.Support;
 
 namespace CrmEtl.Tests.Ingestion;
 
-/// <summary>An analyst edits a transform and re-runs it over what is already staged.</summary>
+/// <summary>An analyst edits a model and re-runs it over what is already staged.</summary>
 public sealed class TransformTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
     private readonly string _dir = Repo.TempDir("transform");
 
     [Fact]
-    public async Task An_edited_transform_rerun_updates_exactly_the_rows_it_changes()
+    public async Task An_edited_model_rerun_updates_exactly_the_rows_it_changes()
     {
         var host = new HostProcess(db.ConnectionString);
         var invoices = UcGstReport.Invoices("UC567", new DateOnly(2025, 7, 1), count: 11);
         var ingest = await host.RunAsync("ingest", "--crm", "uc", "--store", "sector56", "--file", Files.Uc(_dir, invoices));
         Assert.Equal(0, ingest.ExitCode);
 
-        // The analyst's copy of sql/ where customer names are upper-cased.
-        host.Environment["CRMETL_SQL"] = Repo.SqlCopy(_dir, "transforms/uc/010_normalise_orders.sql",
-            sql => sql.Replace("        s.customer_name,\n", "        upper(s.customer_name) as customer_name,\n"));
+        // The analyst's copy of the UClean plugin where its model upper-cases customer names.
+        host.Environment["CRMETL_PLUGINS"] = Pipeline.WithEditedSql(_dir, "UClean", "models/orders/010_orders.sql",
+            sql => sql.Replace("    b.customer_name,\n", "    upper(b.customer_name) as customer_name,\n")).Root;
 
         var first = await host.RunAsync("transform", "--crm", "uc", "--all", "--json");
         var second = await host.RunAsync("transform", "--crm", "uc", "--all", "--json");
@@ -54,21 +54,20 @@ public sealed class TransformTests(DatabaseFixture db) : IClassFixture<DatabaseF
     }
 
     [Fact]
-    public async Task A_broken_transform_fails_naming_the_file_and_line_and_changes_nothing()
+    public async Task A_broken_model_fails_naming_the_file_and_line_and_changes_nothing()
     {
-        var pipeline = new Pipeline(db.ConnectionString);
-        var sql = Repo.SqlCopy(_dir, "transforms/orders/900_merge_orders.sql", merge => merge.Replace(
-            "        order_datetime, order_date,\n        customer_name,", "        order_datetime, order_date,\n        customer_nam,"));
-        var merge = Path.Combine(sql, "transforms", "orders", "900_merge_orders.sql");
-        var paths = Pipeline.Paths with { SqlRoot = sql };
+        var (plugins, root) = Pipeline.WithEditedSql(_dir, "TumbleDry", "models/orders/010_orders.sql",
+            sql => sql.Replace("    b.name                                            as customer_name,", "    b.nam                                             as customer_name,"));
+        var model = Path.Combine(root, "TumbleDry", "sql", "models", "orders", "010_orders.sql");
 
-        var outcome = await pipeline.IngestAsync("td", "a817", Files.Td(_dir, TdOrderReport.Orders("a817", new DateOnly(2025, 7, 3), count: 5), name: "x.xlsx"), paths);
+        var outcome = await new Pipeline(db.ConnectionString, plugins)
+            .IngestAsync("td", "a817", Files.Td(_dir, TdOrderReport.Orders("a817", new DateOnly(2025, 7, 3), count: 5), name: "x.xlsx"));
 
         Assert.Equal("failed", outcome.Status);
-        Assert.Equal("transform", outcome.ErrorStep);
-        Assert.Contains("900_merge_orders.sql", outcome.Error);
-        Assert.Contains("customer_nam", outcome.Error);
-        var line = File.ReadAllLines(merge).ToList().FindIndex(l => l.Contains("customer_nam,")) + 1;
+        Assert.Equal("model", outcome.ErrorStep);
+        Assert.Contains("010_orders.sql", outcome.Error);
+        Assert.Contains("b.nam", outcome.Error);
+        var line = File.ReadAllLines(model).ToList().FindIndex(l => l.Contains("b.nam ")) + 1;
         Assert.Contains($"(line {line})", outcome.Error);
         Assert.Equal(0, await Db.ScalarAsync<long>(db.ConnectionString, "select count(*) from orders where order_date = '2025-07-03'"));
         Assert.Equal(0, await Db.ScalarAsync<long>(db.ConnectionString, "select count(*) from stg_td_order_report where file_md5 = $1", outcome.Md5!));

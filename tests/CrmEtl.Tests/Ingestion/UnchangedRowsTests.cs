@@ -13,20 +13,20 @@ public sealed class UnchangedRowsTests
     [Fact]
     public void A_row_orders_holds_is_left_out_and_counted_as_one_unchanged_order_of_its_day()
     {
-        var rows = new UnchangedRows([1, 2], keyColumn: 0, dateColumn: 1);
+        var rows = new UnchangedRows([1, 2], [0], dateColumn: 1, "orders");
 
         Assert.False(rows.MustStage(Row("A", Monday), 1));
         Assert.True(rows.MustStage(Row("B", Monday.AddDays(3)), 9));  // changed
         Assert.False(rows.MustStage(Row("C", Monday.AddDays(1)), 2));
 
         Assert.Equal(2, rows.Rows);
-        Assert.Equal(new MergeCounts(0, 0, 2) { FirstOrderDate = new(2025, 11, 10), LastOrderDate = new(2025, 11, 11) }, rows.Counts);
+        Assert.Equal((2L, new DateOnly(2025, 11, 10), new DateOnly(2025, 11, 11)), (rows.Unchanged, rows.FirstDay!.Value, rows.LastDay!.Value));
     }
 
     [Fact]
-    public void A_key_seen_before_is_staged_and_its_order_left_to_the_transforms_to_count()
+    public void A_key_seen_before_is_staged_and_its_order_left_to_the_models_to_count()
     {
-        var rows = new UnchangedRows([1, 2], keyColumn: 0, dateColumn: 1);
+        var rows = new UnchangedRows([1, 2], [0], dateColumn: 1, "orders");
 
         Assert.False(rows.MustStage(Row("A", Monday), 1));
         Assert.True(rows.MustStage(Row("A", Monday.AddDays(2)), 7));  // a later row of A: it wins, so it is staged
@@ -35,20 +35,20 @@ public sealed class UnchangedRowsTests
         Assert.True(rows.MustStage(Row("A", Monday), 1));             // a third row of A
 
         Assert.Equal(1, rows.Rows);
-        Assert.Equal(0, rows.Counts.Unchanged);
-        Assert.Equal(new DateOnly(2025, 11, 10), rows.Counts.FirstOrderDate); // A's first row is still in the file
+        Assert.Equal(0, rows.Unchanged);
+        Assert.Equal(new DateOnly(2025, 11, 10), rows.FirstDay); // A's first row is still in the file
     }
 
     [Fact]
     public void Keys_are_compared_exactly_and_a_blank_date_adds_no_day()
     {
-        var rows = new UnchangedRows([1, 2, 3], keyColumn: 0, dateColumn: 1);
+        var rows = new UnchangedRows([1, 2, 3], [0], dateColumn: 1, "orders");
 
         Assert.False(rows.MustStage(["a1", null], 1));
         Assert.False(rows.MustStage(["A1", null], 2));
         Assert.False(rows.MustStage(["A1 ", null], 3));
 
-        Assert.Equal((3L, 3L), (rows.Rows, rows.Counts.Unchanged));
-        Assert.Null(rows.Counts.FirstOrderDate);
+        Assert.Equal((3L, 3L), (rows.Rows, rows.Unchanged));
+        Assert.Null(rows.FirstDay);
     }
 }

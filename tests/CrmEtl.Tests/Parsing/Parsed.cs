@@ -1,16 +1,19 @@
 using CrmEtl.Abstractions;
-using CrmEtl.Host.Ingestion;
+using CrmEtl.Host.Plugins;
+using CrmEtl.Host.Reading;
 using CrmEtl.Tests.Support;
 
 namespace CrmEtl.Tests.Parsing;
 
-/// <summary>A whole parsed file (tests only; the pipeline streams).</summary>
-internal sealed record Parsed(List<Dictionary<string, object?>> Rows, List<string?> Extras, ReportSummary Summary)
+/// <summary>A whole parsed file (tests only; the pipeline streams), with the rows its reader rejected.</summary>
+internal sealed record Parsed(List<Dictionary<string, object?>> Rows, List<string?> Extras, ReportSummary Summary, List<RowReject> Rejects)
 {
-    public static Parsed Read(string crm, string path)
+    public static Parsed Read(string crm, string path, string? report = null)
     {
-        var parser = Pipeline.Catalog.Get(crm).Plugin.Parser;
-        using var reader = parser.Open(SheetOpener.ReportFile(path));
+        var plugin = Pipeline.Catalog.Get(crm);
+        var parser = LoadedPlugin.ParserFor(report is null ? plugin.Plugin.Datasets[0] : plugin.Dataset(report));
+        var rejects = new List<RowReject>();
+        using var reader = parser.Open(new HostReportFile(path, rejects.Add));
         var rows = new List<Dictionary<string, object?>>();
         var extras = new List<string?>();
         while (reader.Read())
@@ -18,6 +21,6 @@ internal sealed record Parsed(List<Dictionary<string, object?>> Rows, List<strin
             rows.Add(parser.Columns.Select((c, i) => (c.Name, reader.Values[i])).ToDictionary(x => x.Name, x => x.Item2));
             extras.Add(reader.ExtraColumnsJson);
         }
-        return new Parsed(rows, extras, reader.Complete());
+        return new Parsed(rows, extras, reader.Complete(), rejects);
     }
 }

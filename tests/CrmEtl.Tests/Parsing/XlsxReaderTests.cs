@@ -1,6 +1,6 @@
 using System.Data;
 using CrmEtl.Fixtures;
-using CrmEtl.Host.Ingestion;
+using CrmEtl.Host.Reading;
 using CrmEtl.Tests.Support;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -117,9 +117,9 @@ public sealed class XlsxReaderTests
                     $"""<sst xmlns="{RawXlsx.MainNamespace}"><si><t>zero</t></si><si><t/></si></sst>""");
                 break;
             case "raw-long":
-                // longer than a cell read in one pass (16 kB), and than the scanner's buffer (1 MB)
-                var medium = new string('m', 40_000);
-                var large = string.Concat(Enumerable.Repeat("large & long ", 200_000));
+                // longer than a cell read in one pass (16 kB), and as long as Excel allows (32,767 characters)
+                var medium = new string('m', 32_767);
+                var large = string.Concat(Enumerable.Repeat("large & long ", 2_520));
                 RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData>""" +
                     $"""<row r="1"><c r="A1" t="inlineStr"><is><t>{medium}</t></is></c><c r="B1" t="s"><v>0</v></c></row>""" +
                     $"""<row r="2"><c r="A2" t="inlineStr"><is><t>{System.Security.SecurityElement.Escape(large)}</t></is></c><c r="B2"><v>2</v></c></row>""" +

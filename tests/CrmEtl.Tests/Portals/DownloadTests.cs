@@ -233,7 +233,7 @@ public sealed class DownloadTests : IAsyncLifetime
             var state = await File.ReadAllTextAsync(profile);
             Assert.NotEmpty(JsonDocument.Parse(state).RootElement.GetProperty("cookies").EnumerateArray());
             if (Path.GetFileName(profile).StartsWith("uc_", StringComparison.Ordinal)) // saved without a page: token kept
-                Assert.NotNull(CrmEtl.Abstractions.Portals.StorageState.LocalStorageItem(state, _portals.Sandbox.UcStore, "token"));
+                Assert.NotNull(CrmEtl.Abstractions.Portals.PortalSession.LocalStorageItem(state, _portals.Sandbox.UcStore, "token"));
         }
     }
 
@@ -284,7 +284,7 @@ public sealed class DownloadTests : IAsyncLifetime
         Assert.Contains("dropped the saved local storage of 30 origins", result.Stderr);
         var saved = await File.ReadAllTextAsync(profile);
         Assert.Equal(live, JsonDocument.Parse(saved).RootElement.GetProperty("origins").GetArrayLength());
-        Assert.NotNull(CrmEtl.Abstractions.Portals.StorageState.LocalStorageItem(saved, _portals.Sandbox.UcStore, "token"));
+        Assert.NotNull(CrmEtl.Abstractions.Portals.PortalSession.LocalStorageItem(saved, _portals.Sandbox.UcStore, "token"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(profile));
     }
 

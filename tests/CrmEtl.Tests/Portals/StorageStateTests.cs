@@ -1,3 +1,4 @@
+using CrmEtl.Host.Browser;
 using CrmEtl.Abstractions.Portals;
 
 namespace CrmEtl.Tests.Portals;
@@ -18,11 +19,11 @@ public sealed class StorageStateTests
     [InlineData("https://store.example:8443", "token", null)] // another port is another origin
     [InlineData("http://store.example", "token", null)]
     public void A_local_storage_value_is_read_for_the_origin_of_the_url(string url, string name, string? expected) =>
-        Assert.Equal(expected, StorageState.LocalStorageItem(State, url, name));
+        Assert.Equal(expected, PortalSession.LocalStorageItem(State, url, name));
 
     [Fact]
     public void A_state_without_origins_has_no_values() =>
-        Assert.Null(StorageState.LocalStorageItem("""{"cookies":[]}""", "https://store.example", "token"));
+        Assert.Null(PortalSession.LocalStorageItem("""{"cookies":[]}""", "https://store.example", "token"));
 
     [Fact]
     public void Origins_that_are_not_the_portals_addresses_are_dropped_with_their_count()
@@ -30,8 +31,8 @@ public sealed class StorageStateTests
         var (kept, dropped) = StorageState.KeepOrigins(State, ["https://store.example/login", "https://api.store.example"]);
 
         Assert.Equal(1, dropped);
-        Assert.Equal("t-123", StorageState.LocalStorageItem(kept, "https://store.example", "token"));
-        Assert.Null(StorageState.LocalStorageItem(kept, "https://other.example", "token"));
+        Assert.Equal("t-123", PortalSession.LocalStorageItem(kept, "https://store.example", "token"));
+        Assert.Null(PortalSession.LocalStorageItem(kept, "https://other.example", "token"));
         Assert.Contains("\"sid\"", kept); // cookies untouched
     }
 

@@ -9,19 +9,39 @@ internal sealed class HostProcess(string connectionString)
 
     public Dictionary<string, string> Environment { get; } = new();
 
+    /// <summary>How long one command may take; a CI machine shared with the browser tests runs several times slower.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(3);
+
     public async Task<Result> RunAsync(params string[] args)
     {
         using var process = Start(args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ending it closes its pipes, so what it printed so far says where it stood.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"crm-etl {string.Join(' ', args)} ran past {Timeout}:\nstdout: {await stdout}\nstderr: {await stderr}");
+        }
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// Starts the host; <c>--script-terminal FILE</c> first runs it under util-linux <c>script</c>, on a terminal of
+    /// its own, and writes what that terminal showed to FILE.
+    /// </summary>
     public Process Start(params string[] args)
     {
-        var psi = new ProcessStartInfo(Repo.HostExe)
+        var (file, arguments) = args is ["--script-terminal", var typescript, .. var rest]
+            ? ("script", new[] { "-qfe", "-c", string.Join(' ', rest.Prepend(Repo.HostExe).Select(a => "'" + a.Replace("'", "'\\''") + "'")), typescript })
+            : (Repo.HostExe, args);
+        var psi = new ProcessStartInfo(file, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -29,7 +49,6 @@ internal sealed class HostProcess(string connectionString)
             UseShellExecute = false,
             WorkingDirectory = Home,
         };
-        foreach (var a in args) psi.ArgumentList.Add(a);
         if (connectionString.Length > 0) psi.Environment["CRMETL_DATABASE"] = connectionString;
         else psi.Environment.Remove("CRMETL_DATABASE");
         psi.Environment["CRMETL_HOME"] = Home;

@@ -13,6 +13,9 @@ internal static class Repo
 
     public static string PluginsDir => Path.Combine(HostDir, "plugins");
 
+    /// <summary>Plugins built only for the tests (dropped in through CRMETL_PLUGINS).</summary>
+    public static string TestPluginsDir => Path.Combine(Root, "artifacts", "test-plugins");
+
     public static string TestHome => Path.Combine(Root, "artifacts", "test-home");
 
     /// <summary>A fresh folder for one test's files.</summary>
@@ -21,24 +24,6 @@ internal static class Repo
         var dir = Path.Combine(Root, "artifacts", "test-files", $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 9, 60)]);
         Directory.CreateDirectory(dir);
         return dir;
-    }
-
-    /// <summary>An analyst's copy of the repository's sql/ under <paramref name="dir"/>, with one file edited.</summary>
-    public static string SqlCopy(string dir, string file, Func<string, string> edit)
-    {
-        var copy = Path.Combine(dir, $"sql-{Guid.NewGuid():N}"[..12]);
-        foreach (var source in Directory.GetFiles(Sql, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(Sql, source));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(source, target);
-        }
-        var edited = Path.Combine(copy, file);
-        var before = File.ReadAllText(edited);
-        var after = edit(before);
-        if (after == before) throw new InvalidOperationException($"the edit of {file} changed nothing");
-        File.WriteAllText(edited, after);
-        return copy;
     }
 
     private static string FindRoot()

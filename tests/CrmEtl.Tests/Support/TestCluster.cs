@@ -1,3 +1,5 @@
+using CrmEtl.Host;
+using CrmEtl.Host.Config;
 using CrmEtl.Host.Database;
 using Npgsql;
 
@@ -22,13 +24,16 @@ internal static class TestCluster
             await using var cmd = new NpgsqlCommand($"create database {name}", conn);
             await cmd.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        // Hundreds of databases share the one server: a pool lets its idle connections go after a second or two.
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1 }.ConnectionString;
     }
 
+    /// <summary>A database as the host makes it: every migration (the host's and the plugins'), the stores of crm-etl.json.</summary>
     public static async Task<string> CreateMigratedDatabaseAsync(string prefix)
     {
         var cs = await CreateDatabaseAsync(prefix);
-        await new MigrationRunner(cs).ApplyAsync(MigrationScript.FromFolder("core", Path.Combine(Repo.Sql, "migrations")), default);
+        await Schema.MigrateAsync(cs, Repo.Sql, Pipeline.Catalog, default);
+        await StoreDirectory.SyncAsync(cs, CrmEtlConfig.Load(Pipeline.Paths).Stores, Pipeline.Catalog.SourceSystems, default);
         return cs;
     }
 

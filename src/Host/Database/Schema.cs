@@ -1,0 +1,74 @@
+using CrmEtl.Host.Ingestion;
+using CrmEtl.Host.Logging;
+using CrmEtl.Host.Plugins;
+using Npgsql;
+
+namespace CrmEtl.Host.Database;
+
+/// <summary>
+/// The warehouse's schema: the host's migrations (sql/migrations), then each plugin's (its sql/migrations), journaled
+/// as core/&lt;file&gt; and plugins/&lt;Name&gt;/&lt;file&gt;; a database older than the baselines upgraded in place first; and
+/// the one index every staging table needs for its batches, made when a plugin's migrations did not.
+/// </summary>
+internal static class Schema
+{
+    public static IReadOnlyList<MigrationScript> Scripts(string sqlRoot, PluginCatalog plugins) =>
+        MigrationScript.FromFolder("core", Path.Combine(sqlRoot, "migrations"))
+            .Concat(plugins.Plugins.SelectMany(p =>
+                MigrationScript.FromFolder($"plugins/{Path.GetFileName(p.Folder)}", Path.Combine(p.SqlRoot, "migrations"))))
+            .ToList();
+
+    public static async Task<IReadOnlyList<string>> MigrateAsync(string connectionString, string sqlRoot, PluginCatalog plugins, CancellationToken ct)
+    {
+        var scripts = Scripts(sqlRoot, plugins);
+        await LegacyUpgrade.RunIfNeededAsync(connectionString, sqlRoot, scripts, ct);
+        var applied = await new MigrationRunner(connectionString).ApplyAsync(scripts, ct);
+        await EnsureStagingAsync(connectionString, plugins, ct);
+        return applied;
+    }
+
+    private static readonly string[] Lineage =
+        ["source_system", "store_code", "cost_center", "file_md5", "load_batch_id", "source_sheet", "source_row_number", "extra_columns", "row_hash"];
+
+    // The batch view finds a batch's rows, and the later row of a key, by an index leading with load_batch_id; a
+    // staging table without one is given (load_batch_id, key, source_row_number). A table lacking lineage is named.
+    private static async Task EnsureStagingAsync(string connectionString, PluginCatalog plugins, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        foreach (var plugin in plugins.Plugins)
+        foreach (var dataset in plugin.Plugin.Datasets)
+        {
+            var table = StagingLoader.Quote(dataset.StagingTable);
+            await using var check = new NpgsqlCommand("""
+                select array(select attname::text from pg_attribute where attrelid = to_regclass($1) and attnum > 0 and not attisdropped),
+                       exists (select 1 from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+                               where i.indrelid = to_regclass($1) and a.attname = 'load_batch_id')
+                """, conn);
+            check.Parameters.AddWithValue(table);
+            string[] columns;
+            bool indexed;
+            await using (var reader = await check.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                (columns, indexed) = (reader.GetFieldValue<string[]>(0), reader.GetBoolean(1));
+            }
+            var scope = $"{plugin.Info.Crm}/{dataset.Name}";
+            if (columns.Length == 0)
+            {
+                Log.Warn(scope, "plugins.problem", $"staging table {dataset.StagingTable} does not exist (the plugin's sql/migrations should make it)");
+                continue;
+            }
+            var missing = Lineage.Except(columns).ToList();
+            if (missing.Count > 0)
+                Log.Warn(scope, "plugins.problem", $"staging table {dataset.StagingTable} lacks the lineage column(s) {string.Join(", ", missing)}");
+            if (indexed || missing.Contains("load_batch_id")) continue;
+            var keys = dataset.Columns.Where(c => c.IsKey).Select(c => StagingLoader.Quote(c.Name));
+            var index = StagingLoader.Quote(dataset.StagingTable + "_batch_key");
+            await using var create = new NpgsqlCommand(
+                $"create index if not exists {index} on {table} (load_batch_id, {string.Concat(keys.Select(k => k + ", "))}source_row_number)", conn);
+            await create.ExecuteNonQueryAsync(ct);
+            Log.Info(scope, "migrate.index", $"{dataset.StagingTable}: index on its batches made");
+        }
+    }
+}
