@@ -31,6 +31,14 @@ public sealed class SandboxServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>An ERPNext site alone (the ERPNext tests each run their own, with their own documents).</summary>
+    public static async Task<(SandboxServer Server, string Url)> StartErpNextAsync(ErpNextSite site, string ip = "127.0.0.5", int port = 0)
+    {
+        var server = new SandboxServer(new SandboxState());
+        var url = await server.StartHostAsync(ip, port, site.Map);
+        return (server, url);
+    }
+
     private async Task<string> StartHostAsync(string ip, int port, Action<WebApplication> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
