@@ -39,6 +39,14 @@ public sealed class SandboxServer : IAsyncDisposable
         return (server, url);
     }
 
+    /// <summary>A CRM API alone (each test runs its own, with its own records).</summary>
+    public static async Task<(SandboxServer Server, string Url)> StartCrmApiAsync(CrmApiSite site, string ip = "127.0.0.6", int port = 0)
+    {
+        var server = new SandboxServer(new SandboxState());
+        var url = await server.StartHostAsync(ip, port, site.Map);
+        return (server, url);
+    }
+
     private async Task<string> StartHostAsync(string ip, int port, Action<WebApplication> map)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -7,8 +7,8 @@ namespace CrmEtl.Host.Database;
 
 /// <summary>
 /// The warehouse's schema: the host's migrations (sql/migrations), then each plugin's (its sql/migrations), journaled
-/// as core/&lt;file&gt; and plugins/&lt;Name&gt;/&lt;file&gt;; a database older than the baselines upgraded in place first; and
-/// the one index every staging table needs for its batches, made when a plugin's migrations did not.
+/// as core/&lt;file&gt; and plugins/&lt;Name&gt;/&lt;file&gt;; a database older than the baselines upgraded in place first; then
+/// each staging table's lineage columns and the index its batches need, made when a plugin's migrations did not.
 /// </summary>
 internal static class Schema
 {
@@ -27,11 +27,16 @@ internal static class Schema
         return applied;
     }
 
-    private static readonly string[] Lineage =
-        ["source_system", "store_code", "cost_center", "file_md5", "load_batch_id", "source_sheet", "source_row_number", "extra_columns", "row_hash"];
+    // The lineage every staging table has, the host's to fill: a plugin's migration declares only its own columns.
+    private static readonly (string Name, string Type)[] Lineage =
+    [
+        ("source_system", "text not null"), ("store_code", "text"), ("cost_center", "text"), ("file_md5", "text"),
+        ("load_batch_id", "bigint not null"), ("source_sheet", "text"), ("source_row_number", "bigint not null"),
+        ("extra_columns", "jsonb"), ("row_hash", "text"),
+    ];
 
-    // The batch view finds a batch's rows, and the later row of a key, by an index leading with load_batch_id; a
-    // staging table without one is given (load_batch_id, key, source_row_number). A table lacking lineage is named.
+    // A staging table gets the lineage columns it lacks (while it is empty: a loaded one has them), and the index the
+    // batch view finds a batch's rows and the later row of a key by: (load_batch_id, key, source_row_number).
     private static async Task EnsureStagingAsync(string connectionString, PluginCatalog plugins, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connectionString);
@@ -59,10 +64,23 @@ internal static class Schema
                 Log.Warn(scope, "plugins.problem", $"staging table {dataset.StagingTable} does not exist (the plugin's sql/migrations should make it)");
                 continue;
             }
-            var missing = Lineage.Except(columns).ToList();
+            var missing = Lineage.Where(l => !columns.Contains(l.Name)).ToList();
             if (missing.Count > 0)
-                Log.Warn(scope, "plugins.problem", $"staging table {dataset.StagingTable} lacks the lineage column(s) {string.Join(", ", missing)}");
-            if (indexed || missing.Contains("load_batch_id")) continue;
+            {
+                try
+                {
+                    await using var add = new NpgsqlCommand(
+                        $"alter table {table} {string.Join(", ", missing.Select(l => $"add column if not exists {l.Name} {l.Type}"))}", conn);
+                    await add.ExecuteNonQueryAsync(ct);
+                    Log.Info(scope, "migrate.lineage", $"{dataset.StagingTable}: lineage columns added ({string.Join(", ", missing.Select(l => l.Name))})");
+                }
+                catch (PostgresException e)
+                {
+                    Log.Warn(scope, "plugins.problem", $"staging table {dataset.StagingTable} lacks the lineage column(s) {string.Join(", ", missing.Select(l => l.Name))}: {e.MessageText}");
+                    continue;
+                }
+            }
+            if (indexed) continue;
             var keys = dataset.Columns.Where(c => c.IsKey).Select(c => StagingLoader.Quote(c.Name));
             var index = StagingLoader.Quote(dataset.StagingTable + "_batch_key");
             await using var create = new NpgsqlCommand(

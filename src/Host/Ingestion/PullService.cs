@@ -72,9 +72,10 @@ internal sealed class PullService(string connectionString, CrmEtlPaths paths)
             var tables = new List<TableCounts>();
             var warnings = new List<string>();
             var modelRejects = 0L;
-            if (copied.Staged > 0)
+            // The models run even when nothing new arrived: one may place what waited for another scope's rows (a
+            // deal for its account), and over an empty batch the others cost next to nothing.
             {
-                await StagingStatistics.RefreshAsync(conn, tx, dataset.StagingTable, copied.Staged, ct);
+                if (copied.Staged > 0) await StagingStatistics.RefreshAsync(conn, tx, dataset.StagingTable, copied.Staged, ct);
                 var result = await BatchRunner.RunAsync(conn, tx, set, new BatchContext(runId.Value, batchId, crm, dataset.Name, scope, null, null), ct);
                 tables.AddRange(result.Tables);
                 modelRejects = result.Rejected;
@@ -84,7 +85,8 @@ internal sealed class PullService(string connectionString, CrmEtlPaths paths)
 
             step = "record";
             var read = copied.Read + rejects.Count;
-            var outcome = new IngestOutcome(crm, null, scope, null, read == 0 ? IngestOutcome.NoData : IngestOutcome.Succeeded)
+            var wrote = tables.Any(t => t.Inserted + t.Updated + t.Deleted > 0);
+            var outcome = new IngestOutcome(crm, null, scope, null, read == 0 && !wrote ? IngestOutcome.NoData : IngestOutcome.Succeeded)
             {
                 Dataset = dataset.Name, Scope = scope, RunId = runId, BatchId = batchId, RowsRead = read, RowsStaged = copied.Staged,
                 Tables = tables, Rejected = rejects.Count + modelRejects, Warnings = warnings,

@@ -101,9 +101,10 @@ internal static class Materializer
                     $"where not m.{IsNew} and {accepted} and not {emptied} and {keysMatch} and {changed} and {NotOlder(model, hostBatch, batchId, Typed)}",
                     ct);
             }
-            if (model.Kind == Materialize.Rebuild && content.Count > 0)
-                deleted = await ExecAsync(conn, tx, $"delete from {QName(model.Target!)} t using {m} m where not m.{IsNew} and {accepted} and {emptied} and {keysMatch}", ct);
         }
+        // Outside the block above: its count leaves emptied keys out, and a rebuild may return nothing else.
+        if (model.Kind == Materialize.Rebuild && content.Count > 0)
+            deleted = await ExecAsync(conn, tx, $"delete from {QName(model.Target!)} t using {m} m where not m.{IsNew} and {accepted} and {emptied} and {keysMatch}", ct);
 
         if (inserted >= 1000) await AnalyzeIfGrownAsync(conn, tx, model.Target!, inserted, ct);
         var unchanged = existingRows - updated;

@@ -7,17 +7,7 @@ create table stg_erp_documents (
     kind               text,           -- 'document' (a whole document) or 'deleted' (an entry of Deleted Document)
     modified           timestamp,      -- the site's local time; for a deletion, when it was deleted
     docstatus          numeric,
-    document_data      jsonb,
-    -- lineage (filled by the host)
-    source_system      text not null,
-    store_code         text,
-    cost_center        text,
-    file_md5           text,
-    load_batch_id      bigint not null,
-    source_sheet       text,
-    source_row_number  bigint not null,
-    extra_columns      jsonb,
-    row_hash           text
+    document_data      jsonb
 );
 
 create table erp_documents (

@@ -1,4 +1,4 @@
--- SalesPro's schema: the staging table of the appointments export (its columns plus the lineage the host fills),
+-- SalesPro's schema: the staging table of the appointments export (its columns; the host adds the lineage),
 -- the appointments, the sales reps seen in them, and the import history the old importer kept.
 create table stg_salespro_appointments (
     id                      text,
@@ -12,17 +12,7 @@ create table stg_salespro_appointments (
     salesrep_email          text,
     salesrep_first_name     text,
     salesrep_last_name      text,
-    sale_amount             numeric,
-    -- lineage (filled by the host)
-    source_system           text not null,
-    store_code              text,
-    cost_center             text,
-    file_md5                text,
-    load_batch_id           bigint not null,
-    source_sheet            text,
-    source_row_number       bigint not null,
-    extra_columns           jsonb,
-    row_hash                text
+    sale_amount             numeric
 );
 
 create table salespro_appointment (

@@ -1,20 +1,11 @@
--- The appointments plugin's schema: its staging table (with the lineage every staging table has) and its two tables.
+-- The appointments plugin's schema: its staging table (its own columns; the host adds the lineage) and its two tables.
 create table stg_appt_bookings (
     booking            text,
     updated            timestamptz,
     client             text,
     stylist            text,
     price              numeric,
-    status             text,
-    source_system      text not null,
-    store_code         text,
-    cost_center        text,
-    file_md5           text,
-    load_batch_id      bigint not null,
-    source_sheet       text,
-    source_row_number  bigint not null,
-    extra_columns      jsonb,
-    row_hash           text
+    status             text
 );
 
 create table appt_bookings (
