@@ -47,11 +47,10 @@ internal static class SalesProExport
     private static readonly string[] Last = ["Smith", "García", "Johnson", "Nguyen", "O'Brien", "Kowalski", "Patel", "Müller", "Okafor", "Rossi", "Kim", "Lee"];
     private static readonly string[] Offices = ["Austin", "Dallas", "Houston", "San Antonio"];
     private static readonly string[] Leads = ["web", "referral", "door knock", "", "home show, booth 12"];
-    private static readonly string[] Results =
+    private static readonly string[] SaleResults = ["Sold", "Sold, financing approved", "Sold - \"premium\" package, 10% down"];
+    private static readonly string[] OtherResults =
     [
-        "Sold",
         "No sale - price",
-        "Sold, financing approved",
         "Demo only; will call back",
         "Customer said \"too expensive\"",
         "Rescheduled\nCustomer asked for Saturday",
@@ -63,7 +62,7 @@ internal static class SalesProExport
     {
         using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(true)) { NewLine = "\r\n" };
         writer.WriteLine(Header);
-        var start = new DateTime(2024, 1, 1, 8, 0, 0, DateTimeKind.Utc);
+        var start = new DateTime(2025, 5, 1, 8, 0, 0, DateTimeKind.Utc);
         for (var i = 0; i < rows; i++)
         {
             var created = start.AddSeconds(i * 37L);
@@ -76,7 +75,7 @@ internal static class SalesProExport
             writer.Write(Timestamp(created, i)); writer.Write(',');
             writer.Write(Timestamp(updated, i + 1)); writer.Write(',');
             writer.Write(Flag(sale, i)); writer.Write(',');
-            writer.Write(Quote(moved ? "Sold after follow-up, signed" : Results[i % Results.Length])); writer.Write(',');
+            writer.Write(Quote(moved && sale ? "Sold after follow-up, signed" : sale ? SaleResults[i % SaleResults.Length] : OtherResults[i % OtherResults.Length])); writer.Write(',');
             writer.Write(Quote(i % 23 == 0 ? "" : Last[i % Last.Length])); writer.Write(',');
             writer.Write(Quote(i % 29 == 0 ? "" : First[(i / 3) % First.Length])); writer.Write(',');
             writer.Write(i % 3 == 0 ? $"EST-{i:D7}" : ""); writer.Write(',');

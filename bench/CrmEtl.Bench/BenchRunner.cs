@@ -14,7 +14,7 @@ using Npgsql;
 /// and host start-up. Writes a markdown table.
 /// </summary>
 internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes, int portalRuns, string output,
-    IReadOnlyList<int> pandasSizes, IReadOnlyList<int> salesProSizes)
+    IReadOnlyList<int> pandasSizes, IReadOnlyList<int> salesProSizes, int erpNextDocuments)
 {
     private readonly string _host = Path.Combine(root, "artifacts", "host", "crm-etl");
     private readonly string _home = Path.Combine(root, "artifacts", "bench-home");
@@ -23,6 +23,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
     private EmbeddedCluster _cluster = null!;
     private (Ingest First, Ingest Again, Ingest Changed)? _million;
     private (Ingest First, Ingest Again)? _salesProMillion;
+    private (int Documents, double First, double Again)? _erpNext;
     private readonly List<string> _pandas = [];
     private double? _fourStores;
     private double? _startup;
@@ -51,6 +52,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         _report.AppendLine();
         foreach (var rows in salesProSizes) await SalesProAsync(rows, first: rows == salesProSizes[0]);
         _report.AppendLine();
+        if (erpNextDocuments > 0) await ErpNextAsync(erpNextDocuments);
         _report.Append(portals);
         await StartupAsync();
         Goals();
@@ -151,6 +153,41 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         if (rows == 1_000_000) _salesProMillion = (load, again);
     }
 
+    // ERPNext: the sandbox site seeded with that many Sales Invoices (1 to 4 items each) and their customers, pulled
+    // into a fresh database (every document listed and fetched whole), then pulled again with nothing changed.
+    private async Task ErpNextAsync(int invoices)
+    {
+        var sandbox = Path.Combine(root, "artifacts", "sandbox", "crm-etl-sandbox");
+        using var process = Process.Start(new ProcessStartInfo(sandbox, ["--erpnext", invoices.ToString(CultureInfo.InvariantCulture)])
+            { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false })!;
+        var site = JsonDocument.Parse((await process.StandardOutput.ReadLineAsync())!).RootElement.GetProperty("erpnext");
+        var env = new Dictionary<string, string>
+        {
+            ["CRMETL_Erpnext__Instances__0__Name"] = "bench",
+            ["CRMETL_Erpnext__Instances__0__Url"] = site.GetProperty("url").GetString()!,
+            ["CRMETL_Erpnext__Instances__0__Doctypes__0"] = "Sales Invoice",
+            ["CRMETL_Erpnext__Instances__0__Doctypes__1"] = "Customer",
+            ["CRMETL_ERPNEXT_BENCH_KEY"] = site.GetProperty("key").GetString()!,
+            ["CRMETL_ERPNEXT_BENCH_SECRET"] = site.GetProperty("secret").GetString()!,
+        };
+        var db = await FreshDatabaseAsync("erpnext_bench");
+        await RunHostAsync(db, "migrate");
+        var first = await RunHostAsync(db, env, "pull", "--crm", "erpnext", "--json");
+        var again = await RunHostAsync(db, env, "pull", "--crm", "erpnext", "--json");
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        long Documents(string stdout) => JsonDocument.Parse(stdout).RootElement.GetProperty("runs").EnumerateArray()
+            .Sum(r => r.GetProperty("status").GetString() == "failed" ? throw new InvalidOperationException(r.GetProperty("error").GetString()) : r.GetProperty("rows_read").GetInt64());
+        var documents = Documents(first.Stdout);
+        Documents(again.Stdout);
+        _erpNext = (invoices, first.Wall, again.Wall);
+        _report.AppendLine("## ERPNext documents → erp_documents (sandbox site on loopback; whole documents fetched 16 at a time)").AppendLine();
+        _report.AppendLine("| invoices | documents pulled | first pull s (wall) | documents/s | pull again, nothing changed s (wall) |");
+        _report.AppendLine("|---:|---:|---:|---:|---:|");
+        _report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {invoices:N0} | {documents:N0} | {first.Wall:0.00} | {documents / first.Wall:N0} | {again.Wall:0.00} |")).AppendLine();
+    }
+
     // The goals of issue 5, against this run's figures (for the sizes and parts that were run).
     private void Goals()
     {
@@ -158,7 +195,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
             _report.AppendLine(value is { } v
                 ? string.Create(CultureInfo.InvariantCulture, $"| {what} | {v.ToString(unit == "MB" ? "0" : "0.00", CultureInfo.InvariantCulture)} {unit} | ≤ {limit} {unit} | {(v <= limit ? "met" : "**not met**")} |")
                 : $"| {what} | not measured in this run | ≤ {limit} {unit} | |");
-        _report.AppendLine().AppendLine("## Goals (issues 5 and 14)").AppendLine();
+        _report.AppendLine().AppendLine("## Goals (issues 5, 14 and 16)").AppendLine();
         _report.AppendLine("| goal | measured | limit | |").AppendLine("|---|---:|---:|---|");
         Goal($"1M-row report → orders (host total, median of {FirstLoads})", _million?.First.Total, 30, "s");
         Goal("peak RSS, 1M rows (first load or 1% changed)", _million is { } m ? Math.Max(m.First.PeakRss, m.Changed.PeakRss) : null, 300, "MB");
@@ -168,6 +205,8 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         Goal("host start-up to the first log line (median)", _startup, 0.5, "s");
         Goal("1M-row SalesPro CSV → salespro_appointment (host total)", _salesProMillion?.First.Total, 15, "s");
         Goal("the same 1M SalesPro CSV again (wall, whole CLI run)", _salesProMillion?.Again.Wall, 1, "s");
+        Goal("100k ERPNext documents pulled (wall)", _erpNext is { Documents: >= 100_000 } e ? e.First : null, 60, "s");
+        Goal("ERPNext pull with nothing changed (wall)", _erpNext?.Again, 2, "s");
     }
 
     private async Task<string> FileAsync(int rows, double changed)

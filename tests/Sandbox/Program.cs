@@ -1,10 +1,29 @@
 using System.Text.Json;
 using CrmEtl.Sandbox;
 
-// crm-etl-sandbox [--port N]: serves the portals until stdin closes or the process is stopped, after printing
-// one JSON line with their base URLs (what `./crm-etl demo` reads).
-var port = args is ["--port", var p] ? int.Parse(p) : 0;
+// crm-etl-sandbox [--port N] [--erpnext INVOICES] [--crmapi DEALS]: serves the portals (and, when asked, an ERPNext
+// site seeded with that many Sales Invoices and a CRM API with that many deals) until stdin closes or the process
+// is stopped, after printing one JSON line with their base URLs and credentials (what `./crm-etl demo` and bench/ read).
+var port = Number("--port") ?? 0;
 await using var server = await SandboxServer.StartAsync(port: port);
+var extra = new List<IAsyncDisposable>();
+object? erpnext = null, crmapi = null;
+if (Number("--erpnext") is { } invoices)
+{
+    var site = new ErpNextSite();
+    site.Seed(invoices, days: 30, customers: Math.Max(10, invoices / 50));
+    var (host, url) = await SandboxServer.StartErpNextAsync(site);
+    extra.Add(host);
+    erpnext = new { url, key = site.Key, secret = site.Secret, doctypes = new[] { "Sales Invoice", "Customer" } };
+}
+if (Number("--crmapi") is { } deals)
+{
+    var site = new CrmApiSite();
+    site.Seed(accounts: Math.Max(5, deals / 10), contacts: Math.Max(5, deals / 2), deals: deals);
+    var (host, url) = await SandboxServer.StartCrmApiAsync(site);
+    extra.Add(host);
+    crmapi = new { url, token = site.Token };
+}
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     td_subs = server.TdSubs,
@@ -12,6 +31,8 @@ Console.WriteLine(JsonSerializer.Serialize(new
     uc_store = server.UcStore,
     otp = server.Knobs.Otp,
     accounts = SandboxAccount.All.Select(a => new { crm = a.Crm, store = a.StoreId, user = a.User, password = a.Password }),
+    erpnext,
+    crmapi,
 }));
 Console.Out.Flush();
 var stop = new TaskCompletionSource();
@@ -19,3 +40,6 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
 _ = Task.Run(() => { while (Console.In.Read() >= 0) { } stop.TrySetResult(); });
 await stop.Task;
+foreach (var host in extra) await host.DisposeAsync();
+
+int? Number(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : null;

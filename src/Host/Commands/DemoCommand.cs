@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using CrmEtl.Abstractions.Portals;
 using CrmEtl.Host.Cli;
 using CrmEtl.Host.Downloads;
@@ -10,7 +11,8 @@ namespace CrmEtl.Host.Commands;
 /// <summary>
 /// The main job end to end on the sandbox portals and the embedded database (its own database, crmetl_demo,
 /// made anew): bootstrap the four stores, download and ingest the last days, run again to show that nothing
-/// is inserted twice, show what orders holds per cost center, then load the sample SalesPro export beside them.
+/// is inserted twice, show what orders holds per cost center, then load the sample SalesPro export beside them and
+/// pull the sandbox's ERPNext site and CRM API twice.
 /// </summary>
 internal static class DemoCommand
 {
@@ -25,7 +27,7 @@ internal static class DemoCommand
         host.DatabaseOverride = cluster.ConnectionString(Database);
         var connectionString = await host.DatabaseAsync(ct);
 
-        await using var sandbox = await SandboxProcess.StartAsync(ct);
+        await using var sandbox = await SandboxProcess.StartAsync(ct, "--erpnext", "2000", "--crmapi", "300");
         var demoHome = Path.Combine(host.Paths.Home, "demo");
         var config = host.Config;
         config.Crms["td"] = new() { Urls = new(StringComparer.OrdinalIgnoreCase) { ["subs"] = sandbox.Url("td_subs"), ["reports"] = sandbox.Url("td_reports") } };
@@ -60,14 +62,63 @@ internal static class DemoCommand
         Console.WriteLine("\norders per cost center:");
         await PrintOrdersAsync(connectionString, ct);
         var appointments = await SalesProSampleAsync(host, connectionString, ct);
+        var pulled = await PullSandboxesAsync(host, sandbox, connectionString, ct);
         // Nothing else runs against the demo's database: a store skipped as busy is a fault here.
         var ok = first.Concat(second).All(o => o.IsOk && o.Status != DownloadOutcome.Skipped) && second.Sum(o => o.Ingest?.Inserted ?? 0) == 0
-                 && appointments?.IsFailure != true;
+                 && appointments?.IsFailure != true && pulled.All(o => o.IsOk);
         Console.WriteLine($"\ndemo {(ok ? "finished" : "FAILED")} in {clock.Elapsed.TotalSeconds:0.0} s; " +
                           $"run 1 inserted {first.Sum(o => o.Ingest?.Inserted ?? 0)}, run 2 inserted {second.Sum(o => o.Ingest?.Inserted ?? 0)}, " +
                           $"updated {second.Sum(o => o.Ingest?.Updated ?? 0)} (today's orders move on with the clock, as on the portals) " +
                           $"and found {second.Sum(o => o.Ingest?.Unchanged ?? 0)} unchanged");
         return ok ? 0 : 1;
+    }
+
+    // The API sources against the sandbox's ERPNext site and CRM: pulled twice (the second finds nothing new).
+    private static async Task<List<IngestOutcome>> PullSandboxesAsync(HostContext host, SandboxProcess sandbox, string connectionString, CancellationToken ct)
+    {
+        var erp = sandbox.Ready.GetProperty("erpnext");
+        var crm = sandbox.Ready.GetProperty("crmapi");
+        host.Config.SettingsOverrides["erpnext"] = JsonSerializer.SerializeToElement(new
+        {
+            instances = new[] { new { name = "demo", url = erp.GetProperty("url").GetString(), doctypes = erp.GetProperty("doctypes"), pageSize = "500" } },
+        });
+        host.Config.SettingsOverrides["crmapi"] = JsonSerializer.SerializeToElement(new { url = crm.GetProperty("url").GetString() });
+        // the sandbox's made-up credentials, as an operator's environment would hold real ones
+        Environment.SetEnvironmentVariable("CRMETL_ERPNEXT_DEMO_KEY", erp.GetProperty("key").GetString());
+        Environment.SetEnvironmentVariable("CRMETL_ERPNEXT_DEMO_SECRET", erp.GetProperty("secret").GetString());
+        Environment.SetEnvironmentVariable("CRMETL_CRMAPI_TOKEN", crm.GetProperty("token").GetString());
+
+        var outcomes = new List<IngestOutcome>();
+        using var http = Http.ResilientHttp.Create();
+        var inserted = new List<long>();
+        foreach (var round in new[] { "pull 1", "pull 2: nothing new" })
+        {
+            var before = outcomes.Count;
+            Console.WriteLine($"\nERPNext and CRM API sandboxes, {round}:");
+            foreach (var crmKey in new[] { "erpnext", "crmapi" })
+            {
+                var plugin = host.Plugins.Plugins.FirstOrDefault(p => p.Info.Crm == crmKey);
+                if (plugin is null) continue;
+                var context = new Abstractions.Api.PullContext(host.Config.PluginSettings(crmKey), http, new Dictionary<string, string>(), false,
+                    message => Logging.Log.Info($"{crmKey}/pull", "pull", message));
+                var runs = await new PullService(connectionString, host.Paths).PullAsync(new PullRequest(plugin, null, context, host.InvocationId, IngestRequest.DefaultMaxRejects), ct);
+                RunReport.Print(runs, json: false);
+                outcomes.AddRange(runs);
+            }
+            inserted.Add(outcomes.Skip(before).Sum(o => o.Inserted + o.Updated));
+        }
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand("""
+            select (select count(*) from erp_documents), (select count(*) from erp_sales_invoice_daily), (select coalesce(sum(grand_total), 0) from erp_sales_invoice_daily),
+                   (select count(*) from accounts), (select count(*) from deals), (select count(*) from deal_aggregations)
+            """, conn);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        Console.WriteLine($"  erp_documents {reader.GetInt64(0)}, erp_sales_invoice_daily {reader.GetInt64(1)} days (grand total {reader.GetDecimal(2):N2}); " +
+                          $"accounts {reader.GetInt64(3)}, deals {reader.GetInt64(4)}, deal_aggregations {reader.GetInt64(5)}");
+        Console.WriteLine($"  API pulls: {outcomes.Count} runs; pull 1 wrote {inserted[0]} rows, pull 2 wrote {inserted[1]}");
+        return outcomes;
     }
 
     // The sample SalesPro export beside the orders: a source that is not about orders, in the same warehouse.

@@ -23,6 +23,7 @@ internal static class PullCommand
             new("full", null, "Every record, not only those changed since the last pull"),
             new("json", null, "One JSON document on stdout: the run of each scope"),
             new("max-rejects", "N", $"Fail a scope, changing nothing, past N records that cannot be loaded (default {IngestRequest.DefaultMaxRejects})"),
+            new("if-configured", null, $"Pull only when crm-etl.json has a '{plugin.Info.Crm}' section (the schedule pulls every API source so)"),
         ];
         yield return new PluginCommand("pull", null, $"Pull what changed in {plugin.Info.DisplayName} since the last pull",
             apis.SelectMany(d => d.Api!.Options).DistinctBy(o => o.Name).Concat(own).ToList(),
@@ -35,10 +36,16 @@ internal static class PullCommand
     private static async Task<int> RunAsync(HostContext host, LoadedPlugin plugin, PluginCommandContext context, CancellationToken ct)
     {
         var json = context.Option("json") is not null;
+        if (context.Flag("if-configured") && context.Settings.ValueKind == System.Text.Json.JsonValueKind.Object && !context.Settings.EnumerateObject().Any())
+        {
+            Log.Info($"{plugin.Info.Crm}/pull", "pull.skipped", $"no '{plugin.Info.Crm}' section in crm-etl.json: nothing to pull");
+            if (json) RunReport.Print(Array.Empty<IngestOutcome>(), json: true);
+            return 0;
+        }
         var maxRejects = IngestRequest.DefaultMaxRejects;
         if (context.Option("max-rejects") is { } n && (!int.TryParse(n, out maxRejects) || maxRejects < 0))
             throw new UsageException($"--max-rejects '{n}' must be a whole number, 0 or more");
-        var options = context.Options.Where(o => o.Key is not ("json" or "full" or "max-rejects"))
+        var options = context.Options.Where(o => o.Key is not ("json" or "full" or "max-rejects" or "if-configured"))
             .ToDictionary(o => o.Key, o => o.Value[^1]);
         var scope = $"{plugin.Info.Crm}/pull";
         using var http = ResilientHttp.Create();

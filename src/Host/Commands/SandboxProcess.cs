@@ -19,11 +19,11 @@ internal sealed class SandboxProcess : IAsyncDisposable
 
     public string Url(string name) => Ready.GetProperty(name).GetString()!;
 
-    public static async Task<SandboxProcess> StartAsync(CancellationToken ct)
+    public static async Task<SandboxProcess> StartAsync(CancellationToken ct, params string[] args)
     {
         var exe = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "sandbox", "crm-etl-sandbox"));
         if (!File.Exists(exe)) throw new InvalidOperationException($"the sandbox portals are not built ({exe}); run ./crm-etl, which builds them");
-        var psi = new ProcessStartInfo(exe) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(exe, args) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         var process = Process.Start(psi)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));

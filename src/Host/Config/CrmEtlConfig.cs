@@ -53,12 +53,16 @@ internal sealed class CrmEtlConfig
 
     private IConfiguration? _raw;
 
+    /// <summary>A plugin's settings given in code (the demo points the API sources at its sandboxes), over the file's.</summary>
+    public Dictionary<string, System.Text.Json.JsonElement> SettingsOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// A plugin's section (named by its crm key, e.g. <c>erpnext</c>), environment overrides applied, as JSON: objects,
     /// arrays (a section whose keys are 0, 1, ...) and values, every value a string as configuration keeps them.
     /// </summary>
     public System.Text.Json.JsonElement PluginSettings(string crm)
     {
+        if (SettingsOverrides.TryGetValue(crm, out var given)) return given;
         static System.Text.Json.Nodes.JsonNode? Node(IConfigurationSection section)
         {
             var children = section.GetChildren().ToList();

@@ -20,6 +20,10 @@ public sealed class DemoTests
             Assert.Equal(4, result.Stdout.Split('\n').Count(l => l.StartsWith("bootstrap ") && l.Contains("logged in with OTP")));
             Assert.Matches(@"demo finished in [\d.]+ s; run 1 inserted [1-9]\d*, run 2 inserted 0", result.Stdout);
             foreach (var costCenter in new[] { "UN3668", "KN3817", "SC3567", "SL1610" }) Assert.Contains(costCenter, result.Stdout);
+            // beside the orders: the sample SalesPro export (60 appointments), the ERPNext and CRM API sandboxes pulled twice
+            Assert.Matches(@"salespro\s+appointments\s+succeeded\s+60\s+60\s+0\s", result.Stdout);
+            Assert.Contains("salespro_appointment: 60 inserted, 0 updated, 0 unchanged", result.Stdout);
+            Assert.Matches(@"API pulls: \d+ runs; pull 1 wrote [1-9]\d* rows, pull 2 wrote 0", result.Stdout);
         }
         finally
         {
