@@ -162,7 +162,9 @@ public sealed class ErpNextSite
 
             if (name is not null)
             {
-                var doc = rows.FirstOrDefault(d => d["name"]!.GetValue<string>() == name);
+                var doc = doctype == "Deleted Document"
+                    ? rows.FirstOrDefault(d => d["name"]!.GetValue<string>() == name)
+                    : _docs[doctype].GetValueOrDefault(name);
                 if (doc is null) return (404, $$"""{"exc_type":"DoesNotExistError","exception":"{{doctype}} {{name}} not found"}""", null);
                 Interlocked.Increment(ref DocumentGets);
                 return (200, new JsonObject { ["data"] = doc.DeepClone() }.ToJsonString(), null);

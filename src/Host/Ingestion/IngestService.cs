@@ -114,7 +114,7 @@ internal sealed class IngestService(string connectionString, CrmEtlPaths paths)
                         var modelled = DateTime.UtcNow;
                         await StagingStatistics.RefreshAsync(conn, tx, request.Dataset.StagingTable, copied.Staged, ct);
                         var result = await BatchRunner.RunAsync(conn, tx, set,
-                            new BatchContext(runId.Value, batchId, crm, request.Dataset.Name, fileName, from, to), ct);
+                            new BatchContext(runId.Value, batchId, crm, request.Dataset.Name, fileName, from, to) { Staged = copied.Staged }, ct);
                         tables.AddRange(result.Tables);
                         modelRejects = result.Rejected;
                         warnings.AddRange(result.Warnings.Select(w => w.Message));

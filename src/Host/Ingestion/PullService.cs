@@ -76,7 +76,7 @@ internal sealed class PullService(string connectionString, CrmEtlPaths paths)
             // deal for its account), and over an empty batch the others cost next to nothing.
             {
                 if (copied.Staged > 0) await StagingStatistics.RefreshAsync(conn, tx, dataset.StagingTable, copied.Staged, ct);
-                var result = await BatchRunner.RunAsync(conn, tx, set, new BatchContext(runId.Value, batchId, crm, dataset.Name, scope, null, null), ct);
+                var result = await BatchRunner.RunAsync(conn, tx, set, new BatchContext(runId.Value, batchId, crm, dataset.Name, scope, null, null) { Staged = copied.Staged }, ct);
                 tables.AddRange(result.Tables);
                 modelRejects = result.Rejected;
                 warnings.AddRange(result.Warnings.Select(w => w.Message));

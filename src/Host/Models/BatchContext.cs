@@ -9,4 +9,8 @@ namespace CrmEtl.Host.Models;
 /// <param name="From">The first day the run covers, when known (crm_etl_window_from()).</param>
 /// <param name="To">The last day the run covers, when known (crm_etl_window_to()).</param>
 /// <param name="Replay">Whether the batch is run again (transform): the models' rejects of its run are recorded anew.</param>
-internal sealed record BatchContext(long? RunId, long BatchId, string Crm, string Dataset, string? File, DateOnly? From, DateOnly? To, bool Replay = false);
+internal sealed record BatchContext(long? RunId, long BatchId, string Crm, string Dataset, string? File, DateOnly? From, DateOnly? To, bool Replay = false)
+{
+    /// <summary>The rows staged for it, when the load knows (the batch view is planned by it).</summary>
+    public long? Staged { get; init; }
+}
