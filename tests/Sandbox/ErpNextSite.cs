@@ -30,6 +30,9 @@ public sealed class ErpNextSite
     /// <summary>Every Nth request answers 503 (0: never).</summary>
     public int ServerErrorEvery { get; set; }
 
+    /// <summary>How long each whole-document GET takes (a slow site, for a pull to be killed half-way).</summary>
+    public TimeSpan DocumentDelay { get; set; }
+
     /// <summary>Whole-document GETs served, for tests that count.</summary>
     public int DocumentGets;
 
@@ -226,7 +229,11 @@ public sealed class ErpNextSite
     /// <summary>Maps the REST API onto <paramref name="app"/>.</summary>
     public void Map(WebApplication app)
     {
-        app.MapGet("/api/resource/{doctype}/{**name}", (HttpContext http, string doctype, string name) => Answer(http, doctype, name));
+        app.MapGet("/api/resource/{doctype}/{**name}", async (HttpContext http, string doctype, string name) =>
+        {
+            if (DocumentDelay > TimeSpan.Zero) await Task.Delay(DocumentDelay);
+            return Answer(http, doctype, name);
+        });
         app.MapGet("/api/resource/{doctype}", (HttpContext http, string doctype) => Answer(http, doctype, null));
     }
 

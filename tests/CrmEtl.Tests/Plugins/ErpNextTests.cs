@@ -119,6 +119,35 @@ public sealed class ErpNextTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pull_killed_half_way_leaves_nothing_half_loaded_and_the_next_one_completes_it()
+    {
+        _site.Seed(2400, days: 10, customers: 20);
+        _site.DocumentDelay = TimeSpan.FromMilliseconds(15); // about 2.5 s of fetching: time to be killed in
+        var (host, cs) = await HostAsync(pageSize: 200, "Sales Invoice");
+
+        using (var pull = host.Start("pull", "--crm", "erpnext"))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (_site.DocumentGets < 600 && DateTime.UtcNow < deadline && !pull.HasExited) await Task.Delay(20);
+            Assert.False(pull.HasExited, "the pull ended before it could be killed");
+            pull.Kill(entireProcessTree: true);
+            await pull.WaitForExitAsync();
+        }
+        Assert.InRange(_site.DocumentGets, 600, 2399);
+        Assert.Equal(0L, await Db.ScalarAsync<long>(cs, "select count(*) from erp_documents"));
+        Assert.Equal(0L, await Db.ScalarAsync<long>(cs, "select count(*) from source_cursors"));
+        Assert.Equal(0L, await Db.ScalarAsync<long>(cs, "select count(*) from stg_erp_documents"));
+
+        _site.DocumentDelay = TimeSpan.Zero;
+        var (exit, runs, result) = await PullAsync(host);
+
+        Assert.True(exit == 0, result.ToString());
+        Assert.Equal((2400L, 2400L, 0L, 0L), Docs(Run(runs, "site1/Sales Invoice")));
+        Assert.Equal(ExpectedDaily(), await DailyAsync(cs));
+        Assert.Equal(1L, await Db.ScalarAsync<long>(cs, "select count(*) from ingest_audit where crm = 'erpnext' and status = 'succeeded'"));
+    }
+
+    [Fact]
     public async Task A_refused_doctype_or_instance_fails_alone_and_the_others_load()
     {
         _site.Seed(120, days: 3, customers: 8);
