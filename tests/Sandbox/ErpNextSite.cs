@@ -42,7 +42,7 @@ public sealed class ErpNextSite
                  {
                      ("Sales Invoice", "Accounts", 0, 0), ("Customer", "Selling", 0, 0), ("Item Group/Sub", "Stock", 0, 0),
                      ("Sales Invoice Item", "Accounts", 1, 0), ("System Settings", "Core", 0, 1),
-                 })
+                 }.Concat(OtherDoctypes.Select(d => (d, "Other", 0, 0))))
         {
             _docs[name] = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
             Put("DocType", new JsonObject { ["name"] = name, ["module"] = module, ["istable"] = istable, ["issingle"] = issingle }, "2025-01-01 00:00:00.000000");
@@ -115,6 +115,39 @@ public sealed class ErpNextSite
             if (i % 10_000 == 0) bulk = Tick(); // a bulk edit stamps 250 invoices alike
             var stamp = i % 10_000 < 250 ? bulk : null;
             Put("Sales Invoice", Invoice(i, days, customers), stamp);
+        }
+    }
+
+    /// <summary>Further doctypes a site may carry (a stock, buying and accounting mix), for a pull across many.</summary>
+    public static readonly IReadOnlyList<string> OtherDoctypes =
+        ["Item", "Supplier", "Purchase Invoice", "Delivery Note", "Journal Entry", "Payment Entry", "Stock Entry", "Quotation"];
+
+    /// <summary>
+    /// <paramref name="documents"/> documents over Sales Invoice, Customer and the first <paramref name="others"/> of
+    /// <see cref="OtherDoctypes"/>, as evenly as they divide; the others are small documents, half with a child table.
+    /// </summary>
+    public void SeedMany(int documents, int others)
+    {
+        var doctypes = OtherDoctypes.Take(others).ToList();
+        var share = documents / (doctypes.Count + 2);
+        Seed(share, days: 30, customers: share);
+        for (var d = 0; d < doctypes.Count; d++)
+        {
+            var count = d == doctypes.Count - 1 ? documents - share * (doctypes.Count + 1) : share;
+            for (var i = 0; i < count; i++)
+            {
+                var doc = new JsonObject
+                {
+                    ["name"] = $"{doctypes[d].ToUpperInvariant().Replace(' ', '-')}-{i + 1:D6}",
+                    ["title"] = $"{doctypes[d]} {i}",
+                    ["posting_date"] = new DateOnly(2025, 11, 1).AddDays(i % 30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["docstatus"] = i % 7 == 0 ? 0 : 1,
+                    ["amount"] = 100m + i % 997,
+                };
+                if (i % 2 == 0)
+                    doc["items"] = new JsonArray(new JsonObject { ["idx"] = 1, ["item_code"] = $"ITEM-{i % 40:D3}", ["qty"] = 1 + i % 3 });
+                Put(doctypes[d], doc);
+            }
         }
     }
 

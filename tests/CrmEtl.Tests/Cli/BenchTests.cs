@@ -25,7 +25,7 @@ public sealed class BenchTests
         Assert.Matches(@"3,000 rows: read_excel [\d.]+ s, normalise [\d.]+ s, COPY [\d.]+ s, merge [\d.]+ s, 3,000 orders merged", results);
         // SalesPro: the first load, the same file again, and 1% moved on (20 of 2,000 appointments updated)
         Assert.Matches(@"\| 2,000 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \| \d+ \| [\d.]+ / [\d.]+ \| [\d.]+ \(20\) \|", results);
-        Assert.Matches(@"\| 300 \| 310 \| [\d.]+ \| [\d,]+ \| [\d.]+ \|", results); // 300 invoices and 10 customers pulled
+        Assert.Matches(@"\| 300 \| 2 × 10 \(20\) \| [\d.]+ \| [\d,]+ \| [\d.]+ \|", results); // 2 sites of 150 documents over 10 doctypes
         Assert.Matches(@"their totals: 3,000: [\d.]+, [\d.]+, [\d.]+ s\.", results);
         Assert.Matches(@"\| all four stores \(default: 4 at once\) \| [\d.]+ \|", results);
         Assert.Matches(@"\| all four stores, --parallel 1 \| [\d.]+ \|", results);
