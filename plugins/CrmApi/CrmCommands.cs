@@ -135,7 +135,7 @@ internal static class CrmCommands
         await using var conn = new NpgsqlConnection(context.ConnectionString);
         await conn.OpenAsync(ct);
         var ids = new List<string>();
-        await using (var find = new NpgsqlCommand($"select {entity.Key}::text from {entity.Table} where {Column(key)}::text = $1 order by 1", conn))
+        await using (var find = new NpgsqlCommand($"select {entity.Key}::text from {entity.Table} where {key.Name}::text = $1 order by 1", conn))
         {
             find.Parameters.AddWithValue(Text(keyValue));
             await using var reader = await find.ExecuteReaderAsync(ct);
@@ -189,8 +189,6 @@ internal static class CrmCommands
         _ when f.Whole => $"{p}::integer",
         _ => p,
     };
-
-    private static string Column(CrmField f) => f.Name;
 
     private static object? Cast(CrmField field, string text, string option)
     {

@@ -9,7 +9,8 @@ namespace CrmEtl.Plugins.CrmApi;
 /// <param name="Allowed">The only values a text field may take (the seed's enums), or null.</param>
 internal sealed record CrmField(string Name, CellKind Kind, bool Required = false, IReadOnlyList<string>? Allowed = null)
 {
-    public bool Whole => Kind == CellKind.Number && Name is not "probability_of_closure";
+    /// <summary>Every number of the seed's schema is an integer (account_value, deal_size, the ids).</summary>
+    public bool Whole => Kind == CellKind.Number;
 }
 
 /// <summary>One entity of the CRM API (accounts, contacts, deals): its path, key, fields and the warehouse table it fills.</summary>

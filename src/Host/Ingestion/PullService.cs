@@ -69,19 +69,12 @@ internal sealed class PullService(string connectionString, CrmEtlPaths paths)
             Log.Debug(logScope, "pull.timing", $"pull+copy {(DateTime.UtcNow - started).TotalSeconds:0.000} s ({copied.Read} records, {rejects.Count} rejected)");
 
             step = "model";
-            var tables = new List<TableCounts>();
-            var warnings = new List<string>();
-            var modelRejects = 0L;
             // The models run even when nothing new arrived: one may place what waited for another scope's rows (a
             // deal for its account), and over an empty batch the others cost next to nothing.
-            {
-                if (copied.Staged > 0) await StagingStatistics.RefreshAsync(conn, tx, dataset.StagingTable, copied.Staged, ct);
-                var result = await BatchRunner.RunAsync(conn, tx, set, new BatchContext(runId.Value, batchId, crm, dataset.Name, scope, null, null) { Staged = copied.Staged }, ct);
-                tables.AddRange(result.Tables);
-                modelRejects = result.Rejected;
-                warnings.AddRange(result.Warnings.Select(w => w.Message));
-            }
-            rejects.CheckTotal(modelRejects);
+            if (copied.Staged > 0) await StagingStatistics.RefreshAsync(conn, tx, dataset.StagingTable, copied.Staged, ct);
+            var result = await BatchRunner.RunAsync(conn, tx, set, new BatchContext(runId.Value, batchId, crm, dataset.Name, scope, null, null) { Staged = copied.Staged }, ct);
+            var tables = result.Tables;
+            rejects.CheckTotal(result.Rejected);
 
             step = "record";
             var read = copied.Read + rejects.Count;
@@ -89,7 +82,7 @@ internal sealed class PullService(string connectionString, CrmEtlPaths paths)
             var outcome = new IngestOutcome(crm, null, scope, null, read == 0 && !wrote ? IngestOutcome.NoData : IngestOutcome.Succeeded)
             {
                 Dataset = dataset.Name, Scope = scope, RunId = runId, BatchId = batchId, RowsRead = read, RowsStaged = copied.Staged,
-                Tables = tables, Rejected = rejects.Count + modelRejects, Warnings = warnings,
+                Tables = tables, Rejected = rejects.Count + result.Rejected, Warnings = result.Warnings.Select(w => w.Message).ToList(),
             };
             await SaveCursorAsync(conn, tx, crm, scope, next, runId.Value, ct);
             await AuditRecorder.RejectsAsync(conn, tx, runId.Value, run, rejects.Kept, ct);
