@@ -20,6 +20,9 @@ internal sealed class CrmEntityApi(CrmEntity entity) : IApiSource
             .Append(new StagingColumn("payload", CellKind.Json) { InRowHash = false })
             .ToList();
 
+    // Four times over the sales team's day, so the deal aggregations are never more than a few hours behind.
+    public IReadOnlyList<string> PullTimes { get; } = ["09:00", "12:30", "16:00", "19:30"];
+
     public IReadOnlyList<PluginOption> Options { get; } = [new("entity", "E", "accounts, contacts, deals or all (default: all, in that order)")];
 
     public Task<IReadOnlyList<PullScope>> ScopesAsync(PullContext context, CancellationToken ct)

@@ -27,6 +27,9 @@ internal sealed class ErpNextApi : IApiSource
         new("document_data", CellKind.Json),
     ];
 
+    // A copy of every instance a day, as the warehouse it replaces did, at night when nobody edits.
+    public IReadOnlyList<string> PullTimes { get; } = ["02:30"];
+
     public IReadOnlyList<PluginOption> Options { get; } =
     [
         new("instance", "NAME", "Only this instance of erpnext.instances (default: all)"),

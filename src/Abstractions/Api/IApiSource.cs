@@ -10,6 +10,12 @@ public interface IApiSource
     /// <summary>The staging columns every row fills, in order.</summary>
     IReadOnlyList<StagingColumn> Columns { get; }
 
+    /// <summary>
+    /// When the schedule pulls this source, as IST times of day (HH:mm), unless crm-etl.json's <c>schedule.pulls</c>
+    /// names other times for it. Empty: the schedule does not pull it.
+    /// </summary>
+    IReadOnlyList<string> PullTimes => ["02:00"];
+
     /// <summary>Options of <c>pull</c> for this source (e.g. <c>--instance</c>), shown in its help.</summary>
     IReadOnlyList<Commands.PluginOption> Options => [];
 

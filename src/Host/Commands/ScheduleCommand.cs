@@ -5,23 +5,27 @@ using CrmEtl.Host.Cli;
 namespace CrmEtl.Host.Commands;
 
 /// <summary>
-/// Writes the schedule that runs scripts/scheduled-run.sh (download --from auto for every store, then
-/// housekeep) at schedule.times, which are IST. cron has no time zones here, so its lines carry the machine's
-/// local time for each IST time (noted beside it); the systemd timer names Asia/Kolkata itself.
+/// Writes the schedule that runs scripts/scheduled-run.sh: <c>download</c> (every store's report for the auto window,
+/// then housekeep) at schedule.times, and <c>pull CRM</c> for each API source at its own times (schedule.pulls, else
+/// the plugin's: ERPNext daily, the CRM 4 times a day). Times are IST. cron has no time zones here, so its lines carry
+/// the machine's local time for each IST time (noted beside it); the systemd timers name Asia/Kolkata themselves.
 /// CRMETL_CRONTAB_FILE / CRMETL_SYSTEMD_DIR redirect install and remove to a file or folder (tests, cron.d setups).
 /// </summary>
 internal static class ScheduleCommand
 {
     private const string Begin = "# BEGIN crm-etl schedule (written by ./crm-etl schedule install; remove with ./crm-etl schedule remove)";
     private const string End = "# END crm-etl schedule";
-    private const string Unit = "crm-etl-download";
+    private const string UnitPrefix = "crm-etl-";
+
+    /// <summary>One scheduled command: its systemd unit, what the wrapper is told, and when (IST).</summary>
+    internal sealed record Job(string Unit, string Description, string Arguments, IReadOnlyList<TimeOnly> Times);
 
     public static async Task<int> RunAsync(HostContext host, ScheduleOptions options, CancellationToken ct)
     {
         if (options.Cron && options.Systemd) throw new UsageException("give --cron or --systemd, not both");
         var root = Path.GetDirectoryName(host.Paths.SqlRoot)!;
         var wrapper = Path.Combine(root, "scripts", "scheduled-run.sh");
-        var times = host.Config.Schedule.Times.Select(ParseTime).ToList();
+        var jobs = Jobs(host);
         var env = new SortedDictionary<string, string>
         {
             ["CRMETL_HOME"] = host.Paths.Home,
@@ -34,16 +38,17 @@ internal static class ScheduleCommand
         {
             case "print":
                 if (options.Systemd)
-                {
-                    var (service, timer) = SystemdUnits(root, wrapper, env, times, host.Config.Timeouts.RunMinutes);
-                    Console.WriteLine($"# {Unit}.service\n{service}\n# {Unit}.timer\n{timer}");
-                }
-                else Console.WriteLine(CronBlock(root, wrapper, env, times));
+                    foreach (var job in jobs)
+                    {
+                        var (service, timer) = SystemdUnits(root, wrapper, env, job, host.Config.Timeouts.RunMinutes);
+                        Console.WriteLine($"# {job.Unit}.service\n{service}\n# {job.Unit}.timer\n{timer}");
+                    }
+                else Console.WriteLine(CronBlock(root, wrapper, env, jobs));
                 return 0;
             case "install":
                 return options.Systemd
-                    ? await InstallSystemdAsync(root, wrapper, env, times, host.Config.Timeouts.RunMinutes, ct)
-                    : await InstallCronAsync(CronBlock(root, wrapper, env, times), ct);
+                    ? await InstallSystemdAsync(root, wrapper, env, jobs, host.Config.Timeouts.RunMinutes, ct)
+                    : await InstallCronAsync(CronBlock(root, wrapper, env, jobs), ct);
             case "remove":
                 return options.Systemd ? await RemoveSystemdAsync(ct) : await InstallCronAsync(null, ct);
             default:
@@ -51,29 +56,54 @@ internal static class ScheduleCommand
         }
     }
 
-    public static string CronBlock(string root, string wrapper, IDictionary<string, string> env, IReadOnlyList<TimeOnly> istTimes)
+    // The downloads, then one pull job per API source. A source without configuration is scheduled all the same: the
+    // wrapper pulls it --if-configured, so configuring it later needs no new schedule.
+    private static List<Job> Jobs(HostContext host)
+    {
+        var jobs = new List<Job>
+        {
+            new($"{UnitPrefix}download", "download and ingest every store's CRM report", "download",
+                host.Config.Schedule.Times.Select(t => ParseTime(t, "schedule.times")).ToList()),
+        };
+        foreach (var plugin in host.Plugins.Plugins)
+        {
+            var apis = plugin.Plugin.Datasets.Where(d => d.Api is not null).Select(d => d.Api!).ToList();
+            if (apis.Count == 0) continue;
+            var crm = plugin.Info.Crm;
+            var times = host.Config.Schedule.Pulls.TryGetValue(crm, out var configured)
+                ? configured.Select(t => ParseTime(t, $"schedule.pulls.{crm}"))
+                : apis.SelectMany(a => a.PullTimes).Select(t => ParseTime(t, $"the {crm} plugin's pull times"));
+            var distinct = times.Distinct().Order().ToList();
+            if (distinct.Count > 0)
+                jobs.Add(new($"{UnitPrefix}pull-{crm}", $"pull what changed in {plugin.Info.DisplayName}", $"pull {crm}", distinct));
+        }
+        return jobs;
+    }
+
+    public static string CronBlock(string root, string wrapper, IDictionary<string, string> env, IReadOnlyList<Job> jobs)
     {
         var sb = new StringBuilder();
         sb.AppendLine(Begin);
         foreach (var (key, value) in env) sb.AppendLine($"{key}={value}");
         var local = TimeZoneInfo.Local;
-        foreach (var ist in istTimes)
-        {
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            var instant = TimeZoneInfo.ConvertTimeToUtc(today.ToDateTime(ist), CliDates.India);
-            var at = TimeZoneInfo.ConvertTimeFromUtc(instant, local);
-            sb.AppendLine($"{at.Minute} {at.Hour} * * * cd {root} && {wrapper}    # {ist:HH:mm} IST ({local.Id} {at:HH:mm})");
-        }
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        foreach (var job in jobs)
+            foreach (var ist in job.Times)
+            {
+                var instant = TimeZoneInfo.ConvertTimeToUtc(today.ToDateTime(ist), CliDates.India);
+                var at = TimeZoneInfo.ConvertTimeFromUtc(instant, local);
+                sb.AppendLine($"{at.Minute} {at.Hour} * * * cd {root} && {wrapper} {job.Arguments}    # {ist:HH:mm} IST ({local.Id} {at:HH:mm})");
+            }
         sb.Append(End);
         return sb.ToString();
     }
 
     public static (string Service, string Timer) SystemdUnits(string root, string wrapper, IDictionary<string, string> env,
-        IReadOnlyList<TimeOnly> istTimes, double runMinutes)
+        Job job, double runMinutes)
     {
         var service = new StringBuilder()
             .AppendLine("[Unit]")
-            .AppendLine("Description=CrmEtl: download and ingest every store's CRM report")
+            .AppendLine($"Description=CrmEtl: {job.Description}")
             .AppendLine("Wants=network-online.target")
             .AppendLine("After=network-online.target")
             .AppendLine()
@@ -81,14 +111,14 @@ internal static class ScheduleCommand
             .AppendLine("Type=oneshot")
             .AppendLine($"WorkingDirectory={root}");
         foreach (var (key, value) in env) service.AppendLine($"Environment=\"{key}={value}\"");
-        service.AppendLine($"ExecStart={wrapper}")
+        service.AppendLine($"ExecStart={wrapper} {job.Arguments}")
             .AppendLine($"TimeoutStartSec={(int)Math.Ceiling(runMinutes + 5)}min");
         var timer = new StringBuilder()
             .AppendLine("[Unit]")
-            .AppendLine("Description=CrmEtl: the scheduled CRM downloads")
+            .AppendLine($"Description=CrmEtl: when to {job.Description}")
             .AppendLine()
             .AppendLine("[Timer]");
-        foreach (var t in istTimes) timer.AppendLine($"OnCalendar=*-*-* {t:HH:mm}:00 Asia/Kolkata");
+        foreach (var t in job.Times) timer.AppendLine($"OnCalendar=*-*-* {t:HH:mm}:00 Asia/Kolkata");
         timer.AppendLine("Persistent=true")
             .AppendLine()
             .AppendLine("[Install]")
@@ -129,26 +159,37 @@ internal static class ScheduleCommand
     }
 
     private static async Task<int> InstallSystemdAsync(string root, string wrapper, IDictionary<string, string> env,
-        IReadOnlyList<TimeOnly> times, double runMinutes, CancellationToken ct)
+        IReadOnlyList<Job> jobs, double runMinutes, CancellationToken ct)
     {
         var (dir, manage) = SystemdDir();
         Directory.CreateDirectory(dir);
-        var (service, timer) = SystemdUnits(root, wrapper, env, times, runMinutes);
-        await File.WriteAllTextAsync(Path.Combine(dir, $"{Unit}.service"), service, ct);
-        await File.WriteAllTextAsync(Path.Combine(dir, $"{Unit}.timer"), timer, ct);
-        Console.WriteLine($"wrote {Path.Combine(dir, Unit)}.service and .timer");
-        if (manage) await SystemctlAsync(ct, "daemon-reload", "enable --now " + Unit + ".timer");
-        else Console.WriteLine($"enable it with: systemctl daemon-reload && systemctl enable --now {Unit}.timer");
+        // A source's pull job that is no longer scheduled (its times emptied, its plugin removed) goes with the rest.
+        await RemoveSystemdAsync(ct, quiet: true);
+        foreach (var job in jobs)
+        {
+            var (service, timer) = SystemdUnits(root, wrapper, env, job, runMinutes);
+            await File.WriteAllTextAsync(Path.Combine(dir, $"{job.Unit}.service"), service, ct);
+            await File.WriteAllTextAsync(Path.Combine(dir, $"{job.Unit}.timer"), timer, ct);
+            Console.WriteLine($"wrote {Path.Combine(dir, job.Unit)}.service and .timer ({string.Join(", ", job.Times.Select(t => t.ToString("HH:mm")))} IST)");
+        }
+        var timers = string.Join(' ', jobs.Select(j => j.Unit + ".timer"));
+        if (manage) await SystemctlAsync(ct, "daemon-reload", "enable --now " + timers);
+        else Console.WriteLine($"enable them with: systemctl daemon-reload && systemctl enable --now {timers}");
         return 0;
     }
 
-    private static async Task<int> RemoveSystemdAsync(CancellationToken ct)
+    private static async Task<int> RemoveSystemdAsync(CancellationToken ct, bool quiet = false)
     {
         var (dir, manage) = SystemdDir();
-        if (manage) await SystemctlAsync(ct, "disable --now " + Unit + ".timer");
-        foreach (var f in new[] { $"{Unit}.service", $"{Unit}.timer" }) File.Delete(Path.Combine(dir, f));
-        if (manage) await SystemctlAsync(ct, "daemon-reload");
-        Console.WriteLine($"removed {Path.Combine(dir, Unit)}.service and .timer");
+        var units = Directory.Exists(dir)
+            ? Directory.GetFiles(dir, UnitPrefix + "*.timer").Select(f => Path.GetFileNameWithoutExtension(f)!)
+                .Where(u => u == UnitPrefix + "download" || u.StartsWith(UnitPrefix + "pull-", StringComparison.Ordinal)).Order().ToList()
+            : [];
+        if (manage && units.Count > 0) await SystemctlAsync(ct, "disable --now " + string.Join(' ', units.Select(u => u + ".timer")));
+        foreach (var unit in units)
+            foreach (var f in new[] { $"{unit}.service", $"{unit}.timer" }) File.Delete(Path.Combine(dir, f));
+        if (manage && units.Count > 0) await SystemctlAsync(ct, "daemon-reload");
+        if (!quiet) Console.WriteLine(units.Count == 0 ? $"no crm-etl units in {dir}" : $"removed {string.Join(", ", units)} from {dir}");
         return 0;
     }
 
@@ -172,8 +213,8 @@ internal static class ScheduleCommand
         }
     }
 
-    private static TimeOnly ParseTime(string text) =>
+    private static TimeOnly ParseTime(string text, string where) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
             ? t
-            : throw new UsageException($"schedule.times has '{text}', which is not HH:mm");
+            : throw new UsageException($"{where} has '{text}', which is not HH:mm");
 }

@@ -217,6 +217,12 @@ internal sealed class ScheduleConfig
     /// <summary>Times of day, in IST, of the scheduled download runs; default 11:00, 14:00, 17:00, 21:00.</summary>
     /// <remarks>Empty here and defaulted after binding: the binder appends a file's list to an initialised one.</remarks>
     public List<string> Times { get; set; } = [];
+
+    /// <summary>
+    /// Times of day, in IST, of each API source's scheduled pulls, by its crm key (<c>"crmapi": ["09:00", "15:00"]</c>);
+    /// a source not named here is pulled at the times its plugin proposes (ERPNext daily, the CRM 4 times a day).
+    /// </summary>
+    public Dictionary<string, List<string>> Pulls { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 internal sealed class HousekeepingConfig

@@ -24,9 +24,17 @@ public sealed class ScheduleTests
         Assert.Equal(1, installed.Split('\n').Count(l => l.StartsWith("# BEGIN crm-etl schedule")));
         Assert.Contains("15 2 * * * /usr/local/bin/backup", installed);
         Assert.Contains($"CRMETL_HOME={host.Home}", installed);
-        Assert.Equal(4, installed.Split('\n').Count(l => l.Contains("scripts/scheduled-run.sh") && l.Contains(" IST ")));
-        // this machine runs on UTC: 11:00 IST is 05:30
-        if (TimeZoneInfo.Local.BaseUtcOffset == TimeSpan.Zero) Assert.Contains("30 5 * * * cd ", installed);
+        var lines = installed.Split('\n');
+        Assert.Equal(4, lines.Count(l => l.Contains("scripts/scheduled-run.sh download ") && l.Contains(" IST ")));
+        // the API sources at their plugins' times: ERPNext once a day, the CRM four times
+        Assert.Equal(1, lines.Count(l => l.Contains("scripts/scheduled-run.sh pull erpnext ") && l.Contains(" 02:30 IST ")));
+        Assert.Equal(4, lines.Count(l => l.Contains("scripts/scheduled-run.sh pull crmapi ") && l.Contains(" IST ")));
+        // this machine runs on UTC: 11:00 IST is 05:30, 02:30 IST is 21:00 the day before
+        if (TimeZoneInfo.Local.BaseUtcOffset == TimeSpan.Zero)
+        {
+            Assert.Contains("30 5 * * * cd ", installed);
+            Assert.Contains("0 21 * * * cd ", installed);
+        }
         Assert.Contains(printed.Stdout.Trim(), installed);
         Assert.Equal(0, remove.ExitCode);
         Assert.Equal("MAILTO=ops@laundry.test\n15 2 * * * /usr/local/bin/backup\n", removed);
@@ -38,6 +46,9 @@ public sealed class ScheduleTests
         var dir = Repo.TempDir("systemd");
         var host = new HostProcess(await TestCluster.CreateMigratedDatabaseAsync("sd"));
         host.Environment["CRMETL_SYSTEMD_DIR"] = dir;
+        // the operator's own times for the CRM: twice a day
+        host.Environment["CRMETL_Schedule__Pulls__crmapi__0"] = "08:15";
+        host.Environment["CRMETL_Schedule__Pulls__crmapi__1"] = "20:45";
 
         var install = await host.RunAsync("schedule", "install", "--systemd");
 
@@ -45,10 +56,44 @@ public sealed class ScheduleTests
         var timer = await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-download.timer"));
         var service = await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-download.service"));
         foreach (var t in new[] { "11:00", "14:00", "17:00", "21:00" }) Assert.Contains($"OnCalendar=*-*-* {t}:00 Asia/Kolkata", timer);
-        Assert.Contains($"ExecStart={Repo.Root}/scripts/scheduled-run.sh", service);
+        Assert.Contains($"ExecStart={Repo.Root}/scripts/scheduled-run.sh download", service);
         Assert.Contains($"Environment=\"CRMETL_HOME={host.Home}\"", service);
+        var crm = await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-pull-crmapi.timer"));
+        Assert.Equal(["08:15", "20:45"], crm.Split('\n').Where(l => l.StartsWith("OnCalendar=")).Select(l => l[17..22]));
+        Assert.Contains($"ExecStart={Repo.Root}/scripts/scheduled-run.sh pull crmapi",
+            await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-pull-crmapi.service")));
+        Assert.Contains("OnCalendar=*-*-* 02:30:00 Asia/Kolkata", await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-pull-erpnext.timer")));
+        Assert.Equal(6, Directory.GetFiles(dir).Length);
         Assert.Equal(0, (await host.RunAsync("schedule", "remove", "--systemd")).ExitCode);
         Assert.Empty(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public async Task A_pull_time_that_is_not_HH_mm_is_refused_naming_the_setting()
+    {
+        var host = new HostProcess(await TestCluster.CreateMigratedDatabaseAsync("sdbad"));
+        host.Environment["CRMETL_Schedule__Pulls__erpnext__0"] = "2am";
+
+        var print = await host.RunAsync("schedule", "print");
+
+        Assert.True(print.ExitCode == 2, print.ToString());
+        Assert.Contains("schedule.pulls.erpnext has '2am', which is not HH:mm", print.Stderr);
+    }
+
+    [Fact]
+    public async Task The_wrapper_refuses_an_unknown_job_and_passes_over_a_source_not_configured()
+    {
+        var host = new HostProcess(await TestCluster.CreateMigratedDatabaseAsync("wrap"));
+
+        var bogus = await host.RunScriptAsync("scripts/scheduled-run.sh", "upload");
+        var pull = await host.RunScriptAsync("scripts/scheduled-run.sh", "pull", "erpnext");
+
+        Assert.Equal(2, bogus.ExitCode);
+        Assert.Contains("usage:", bogus.Stderr);
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        var log = await File.ReadAllTextAsync(Path.Combine(host.Home, "logs", $"scheduled-{DateTime.Now:yyyy-MM-dd}.log"));
+        Assert.Contains("no 'erpnext' section in crm-etl.json: nothing to pull", log);
+        Assert.Contains("done, exit 0", log);
     }
 
     [Fact]

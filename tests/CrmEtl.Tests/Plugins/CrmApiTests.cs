@@ -167,6 +167,22 @@ public sealed class CrmApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_schedules_crm_job_pulls_through_the_wrapper()
+    {
+        _site.Seed(accounts: 4, contacts: 5, deals: 6);
+        var (host, cs) = await HostAsync();
+
+        var run = await host.RunScriptAsync("scripts/scheduled-run.sh", "pull", "crmapi");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(4L, await Db.ScalarAsync<long>(cs, "select count(*) from accounts"));
+        var log = await File.ReadAllTextAsync(Path.Combine(host.Home, "logs", $"scheduled-{DateTime.Now:yyyy-MM-dd}.log"));
+        Assert.Contains("scheduled run: pull crmapi", log);
+        Assert.DoesNotContain("download --crm", log);
+        Assert.DoesNotContain(_site.Token, log);
+    }
+
+    [Fact]
     public async Task A_refused_token_fails_every_entity_and_moves_no_cursor()
     {
         _site.Seed(accounts: 3, contacts: 3, deals: 3);

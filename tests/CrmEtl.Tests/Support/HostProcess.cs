@@ -12,9 +12,15 @@ internal sealed class HostProcess(string connectionString)
     /// <summary>How long one command may take; a CI machine shared with the browser tests runs several times slower.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(3);
 
-    public async Task<Result> RunAsync(params string[] args)
+    public Task<Result> RunAsync(params string[] args) => WaitAsync(Start(args), args);
+
+    /// <summary>Runs a script of the repository (<c>scripts/scheduled-run.sh</c>) with the host's environment.</summary>
+    public Task<Result> RunScriptAsync(string script, params string[] args) =>
+        WaitAsync(Launch("bash", [Path.Combine(Repo.Root, script), .. args]), [script, .. args]);
+
+    private async Task<Result> WaitAsync(Process started, string[] args)
     {
-        using var process = Start(args);
+        using var process = started;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Timeout);
@@ -41,6 +47,11 @@ internal sealed class HostProcess(string connectionString)
         var (file, arguments) = args is ["--script-terminal", var typescript, .. var rest]
             ? ("script", new[] { "-qfe", "-c", string.Join(' ', rest.Prepend(Repo.HostExe).Select(a => "'" + a.Replace("'", "'\\''") + "'")), typescript })
             : (Repo.HostExe, args);
+        return Launch(file, arguments);
+    }
+
+    private Process Launch(string file, string[] arguments)
+    {
         var psi = new ProcessStartInfo(file, arguments)
         {
             RedirectStandardOutput = true,
