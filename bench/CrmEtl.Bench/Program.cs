@@ -5,6 +5,7 @@ using CrmEtl.Fixtures;
 // crm-etl-bench generate <rows> <file> [share]  a TumbleDry Order Report of <rows> orders (spec format, quirks,
 //                                              footer); with share (0.01), that share of them moved on
 // crm-etl-bench generate-salespro <rows> <file> [version]  a SalesPro appointments CSV; a version moves 1% on
+// crm-etl-bench generate-leads <sheets> <rows> <file>   a library leads workbook (the seed's formats in turn)
 switch (args)
 {
     case ["samples", var dir]:
@@ -15,6 +16,8 @@ switch (args)
         UcGstReport.Build(UcGstReport.Invoices("UC567", day), new UcReportOptions { InvoiceDateAsText = true })
             .Write(Path.Combine(dir, "UC_GST_Sector56_2025-11-12_to_2025-11-12.xlsx"));
         SalesProExport.Write(60, Path.Combine(dir, "SalesPro2025-06-18.csv"));
+        // the standard format, the seed's three others and a Google Forms export: one sheet each
+        LeadsWorkbook.Write(Path.Combine(dir, "Leads-2025-11-12.xlsx"), sheets: 5, rows: 120, seed: 1112, invalidShare: 0.02, repeatShare: 0.08);
         Console.WriteLine($"samples written to {dir}");
         return 0;
     case ["generate", var rows, var file, ..]:
@@ -25,6 +28,10 @@ switch (args)
     case ["generate-salespro", var rows, var file, ..]:
         SalesProExport.Write(int.Parse(rows), file, args.Length > 3 ? int.Parse(args[3]) : 0);
         Console.WriteLine($"{rows} appointments → {file} ({new FileInfo(file).Length / 1e6:0.0} MB)");
+        return 0;
+    case ["generate-leads", var sheets, var rows, var file]:
+        var truth = LeadsWorkbook.Write(file, int.Parse(sheets), int.Parse(rows));
+        Console.WriteLine($"{truth.Rows} rows on {sheets} sheets → {file} ({new FileInfo(file).Length / 1e6:0.0} MB): {truth.Leads} leads, {truth.Rejected} without a valid phone");
         return 0;
     case ["parse", var file]:
         foreach (var (stage, seconds, rows) in ParseStages.Run(file))
@@ -41,7 +48,7 @@ switch (args)
             pandasSizes, salesProSizes, erpNext).RunAsync();
     default:
         Console.Error.WriteLine("usage: crm-etl-bench run [--sizes 10000,100000,1000000] [--portal-runs 5] [--pandas-sizes 10000,100000] [--salespro-sizes 1000000] [--erpnext-documents 100000] [--out bench/results.md]\n" +
-                                "       crm-etl-bench samples <dir> | generate <rows> <file> [share] | generate-salespro <rows> <file> [version] | parse <file>");
+                                "       crm-etl-bench samples <dir> | generate <rows> <file> [share] | generate-salespro <rows> <file> [version] | generate-leads <sheets> <rows> <file> | parse <file>");
         return 2;
 }
 

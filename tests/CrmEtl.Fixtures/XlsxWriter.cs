@@ -5,7 +5,7 @@ using DocumentFormat.OpenXml.Spreadsheet;
 namespace CrmEtl.Fixtures;
 
 /// <summary>
-/// Writes a one-sheet .xlsx row by row (OpenXmlWriter, so a million rows never sit in memory).
+/// Writes an .xlsx row by row (OpenXmlWriter, so a million rows never sit in memory), one sheet after another.
 /// Cells: string (inline), double/decimal/int/long (number), DateTime (a date cell), null (absent).
 /// </summary>
 public sealed class XlsxWriter : IDisposable
@@ -14,8 +14,7 @@ public sealed class XlsxWriter : IDisposable
     private const uint DateStyle = 2;
     private readonly SpreadsheetDocument _document;
     private readonly WorkbookPart _workbook;
-    private readonly WorksheetPart _sheet;
-    private readonly OpenXmlWriter _writer;
+    private OpenXmlWriter _writer;
     private uint _row;
 
     private readonly Dictionary<string, int>? _shared;
@@ -29,11 +28,33 @@ public sealed class XlsxWriter : IDisposable
         _workbook.Workbook = new Workbook(new Sheets());
         var styles = _workbook.AddNewPart<WorkbookStylesPart>();
         styles.Stylesheet = Stylesheet();
-        _sheet = _workbook.AddNewPart<WorksheetPart>();
-        _workbook.Workbook.Sheets!.Append(new Sheet { Id = _workbook.GetIdOfPart(_sheet), SheetId = 1, Name = sheetName });
-        _writer = OpenXmlWriter.Create(_sheet);
-        _writer.WriteStartElement(new Worksheet());
-        _writer.WriteStartElement(new SheetData());
+        _writer = StartSheet(sheetName);
+    }
+
+    /// <summary>Ends the sheet being written and starts the next one, named <paramref name="sheetName"/>.</summary>
+    public void NextSheet(string sheetName)
+    {
+        EndSheet();
+        _row = 0;
+        _writer = StartSheet(sheetName);
+    }
+
+    private OpenXmlWriter StartSheet(string name)
+    {
+        var part = _workbook.AddNewPart<WorksheetPart>();
+        var sheets = _workbook.Workbook.Sheets!;
+        sheets.Append(new Sheet { Id = _workbook.GetIdOfPart(part), SheetId = (uint)sheets.ChildElements.Count + 1, Name = name });
+        var writer = OpenXmlWriter.Create(part);
+        writer.WriteStartElement(new Worksheet());
+        writer.WriteStartElement(new SheetData());
+        return writer;
+    }
+
+    private void EndSheet()
+    {
+        _writer.WriteEndElement(); // SheetData
+        _writer.WriteEndElement(); // Worksheet
+        _writer.Close();
     }
 
     public void WriteRow(IReadOnlyList<object?> cells)
@@ -84,9 +105,7 @@ public sealed class XlsxWriter : IDisposable
 
     public void Dispose()
     {
-        _writer.WriteEndElement(); // SheetData
-        _writer.WriteEndElement(); // Worksheet
-        _writer.Close();
+        EndSheet();
         if (_shared is not null)
         {
             var part = _workbook.AddNewPart<SharedStringTablePart>();

@@ -11,7 +11,7 @@ namespace CrmEtl.Host.Commands;
 /// <summary>
 /// The main job end to end on the sandbox portals and the embedded database (its own database, crmetl_demo,
 /// made anew): bootstrap the four stores, download and ingest the last days, run again to show that nothing
-/// is inserted twice, show what orders holds per cost center, then load the sample SalesPro export beside them and
+/// is inserted twice, show what orders holds per cost center, then load the sample SalesPro export and leads workbook beside them and
 /// pull the sandbox's ERPNext site and CRM API twice.
 /// </summary>
 internal static class DemoCommand
@@ -62,10 +62,11 @@ internal static class DemoCommand
         Console.WriteLine("\norders per cost center:");
         await PrintOrdersAsync(connectionString, ct);
         var appointments = await SalesProSampleAsync(host, connectionString, ct);
+        var leads = await LeadsSampleAsync(host, connectionString, ct);
         var pulled = await PullSandboxesAsync(host, sandbox, connectionString, ct);
         // Nothing else runs against the demo's database: a store skipped as busy is a fault here.
         var ok = first.Concat(second).All(o => o.IsOk && o.Status != DownloadOutcome.Skipped) && second.Sum(o => o.Ingest?.Inserted ?? 0) == 0
-                 && appointments?.IsFailure != true && pulled.All(o => o.IsOk);
+                 && appointments?.IsFailure != true && leads?.IsFailure != true && pulled.All(o => o.IsOk);
         Console.WriteLine($"\ndemo {(ok ? "finished" : "FAILED")} in {clock.Elapsed.TotalSeconds:0.0} s; " +
                           $"run 1 inserted {first.Sum(o => o.Ingest?.Inserted ?? 0)}, run 2 inserted {second.Sum(o => o.Ingest?.Inserted ?? 0)}, " +
                           $"updated {second.Sum(o => o.Ingest?.Updated ?? 0)} (today's orders move on with the clock, as on the portals) " +
@@ -121,16 +122,24 @@ internal static class DemoCommand
         return outcomes;
     }
 
-    // The sample SalesPro export beside the orders: a source that is not about orders, in the same warehouse.
+    // A sample file of a source that is not about orders, loaded beside them into the same warehouse; null when the
+    // plugin or the sample is not there.
+    private static async Task<IngestOutcome?> SampleAsync(HostContext host, string connectionString, string crm, string sample, string title, CancellationToken ct)
+    {
+        var plugin = host.Plugins.Plugins.FirstOrDefault(p => p.Info.Crm == crm);
+        var path = Path.Combine(Path.GetDirectoryName(host.Paths.SqlRoot)!, "samples", sample);
+        if (plugin is null || !File.Exists(path)) return null;
+        var request = new IngestRequest(plugin, plugin.FileDatasets.Single(), null, path, null, null, host.InvocationId);
+        var outcome = await new IngestService(connectionString, host.Paths).IngestAsync(request, ct);
+        Console.WriteLine($"\n{title} ({sample}):");
+        RunReport.Print([outcome], json: false);
+        return outcome;
+    }
+
     private static async Task<IngestOutcome?> SalesProSampleAsync(HostContext host, string connectionString, CancellationToken ct)
     {
-        var plugin = host.Plugins.Plugins.FirstOrDefault(p => p.Info.Crm == "salespro");
-        var sample = Path.Combine(Path.GetDirectoryName(host.Paths.SqlRoot)!, "samples", "SalesPro2025-06-18.csv");
-        if (plugin is null || !File.Exists(sample)) return null;
-        var request = new IngestRequest(plugin, plugin.FileDatasets.Single(), null, sample, null, null, host.InvocationId);
-        var outcome = await new IngestService(connectionString, host.Paths).IngestAsync(request, ct);
-        Console.WriteLine($"\nSalesPro appointments ({Path.GetFileName(sample)}):");
-        RunReport.Print([outcome], json: false);
+        var outcome = await SampleAsync(host, connectionString, "salespro", "SalesPro2025-06-18.csv", "SalesPro appointments", ct);
+        if (outcome is null) return null;
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand("""
@@ -142,6 +151,23 @@ internal static class DemoCommand
         Console.WriteLine($"  {"sales rep (top 5 by sales)",-40} {"appts",5} {"sales",5} {"amount (USD)",14}");
         while (await reader.ReadAsync(ct))
             Console.WriteLine($"  {reader.GetString(0),-40} {reader.GetInt64(1),5} {reader.GetInt64(2),5} {reader.GetDecimal(3),14:N2}");
+        return outcome;
+    }
+
+    // The library's sample workbook: five sheets of different formats into one list of leads.
+    private static async Task<IngestOutcome?> LeadsSampleAsync(HostContext host, string connectionString, CancellationToken ct)
+    {
+        var outcome = await SampleAsync(host, connectionString, "leads", "Leads-2025-11-12.xlsx", "Library leads", ct);
+        if (outcome is null) return null;
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand("""
+            select source_sheet, count(*), count(email), count(lead_date), count(child_age) from leads group by 1 order by min(lead_id)
+            """, conn);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        Console.WriteLine($"  {"first seen on sheet",-22} {"leads",5} {"email",5} {"dated",5} {"child age",9}");
+        while (await reader.ReadAsync(ct))
+            Console.WriteLine($"  {reader.GetString(0),-22} {reader.GetInt64(1),5} {reader.GetInt64(2),5} {reader.GetInt64(3),5} {reader.GetInt64(4),9}");
         return outcome;
     }
 

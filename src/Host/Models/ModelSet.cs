@@ -47,7 +47,8 @@ internal sealed record ModelSet(LoadedPlugin Plugin, Dataset Dataset, IReadOnlyL
             checkFolders.Add((Path.Combine(plugin.SqlRoot, "checks", table), $"{plugin.Info.Crm}:{table}"));
             checkFolders.Add((Path.Combine(hostSqlRoot, "checks", table), table));
         }
-        var checks = checkFolders
+        // A dataset named like its table (leads -> leads) has one folder for both: its checks run once.
+        var checks = checkFolders.DistinctBy(f => f.Folder)
             .SelectMany(f => SqlFiles(f.Folder).Select(file => Check.Parse(file, $"{f.Prefix}/{Path.GetFileNameWithoutExtension(file)}", File.ReadAllText(file))))
             .ToList();
         return new ModelSet(plugin, dataset, models, checks, Convert.ToHexStringLower(version.GetHashAndReset()));

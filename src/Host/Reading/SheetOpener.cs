@@ -64,11 +64,42 @@ internal static class SheetOpener
             yield return new Sheet(Path.GetFileNameWithoutExtension(path), csv);
             yield break;
         }
-        using var workbook = ExcelReaderFactory.CreateReader(OpenChecked(path), Config);
+        var stream = OpenChecked(path);
+        if (IsZip(stream) && Environment.GetEnvironmentVariable("CRMETL_XLSX_READER") != "exceldatareader" && FastWorkbook(stream) is { } fast)
+        {
+            // every sheet with the fast reader, which checks each part's checksum as it reads it
+            using (fast)
+                foreach (var (name, part) in fast.Sheets)
+                {
+                    using var sheet = new XlsxSheetReader(fast, part);
+                    yield return new Sheet(name, sheet);
+                }
+            yield break;
+        }
+        if (IsZip(stream))
+        {
+            VerifyChecksums(stream);
+            stream.Position = 0;
+        }
+        using var workbook = ExcelReaderFactory.CreateReader(stream, Config);
         do
         {
             yield return new Sheet(workbook.Name, new CurrentSheet(workbook));
         } while (workbook.NextResult());
+    }
+
+    // The workbook for the fast reader, or null (the stream rewound) when its layout is one the fast reader does not know.
+    private static XlsxWorkbook? FastWorkbook(FileStream stream)
+    {
+        try
+        {
+            return new XlsxWorkbook(stream);
+        }
+        catch (Exception e) when (e is not (DamagedWorkbookException or OutOfMemoryException))
+        {
+            stream.Position = 0;
+            return null;
+        }
     }
 
     private static bool IsCsv(string path) => path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);

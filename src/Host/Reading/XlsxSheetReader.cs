@@ -6,7 +6,7 @@ using System.Xml;
 namespace CrmEtl.Host.Reading;
 
 /// <summary>
-/// A forward-only reader of the first worksheet of an .xlsx, streamed straight from the zip with an
+/// A forward-only reader of one worksheet of an .xlsx (the first, or each of <see cref="XlsxWorkbook"/>'s in turn), streamed straight from the zip with an
 /// <see cref="XmlByteScanner"/>: cells come as ExcelDataReader gives them (string, double, DateTime for
 /// date-formatted numbers, bool, null), one row per sheet row (gaps included, so row numbers match Excel's).
 /// Only the IDataReader members a report parser uses are implemented. Anything it does not understand is an
@@ -30,8 +30,7 @@ internal sealed class XlsxSheetReader : SheetReaderBase
     private const long MostSmallPartBytes = 64L << 20;
 
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-    private readonly Stream _stream;
-    private readonly ZipArchive _zip;
+    private readonly XlsxWorkbook? _owned;
     private readonly XmlByteScanner _xml;
     private readonly string[] _shared;
     private readonly bool[] _dateStyles;
@@ -46,26 +45,44 @@ internal sealed class XlsxSheetReader : SheetReaderBase
     /// <summary>Takes ownership of <paramref name="stream"/>, except when it throws: then the stream is left open.</summary>
     public XlsxSheetReader(Stream stream)
     {
-        _stream = stream;
-        _zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        var workbook = new XlsxWorkbook(stream);
         try
         {
-            var sheetPath = FirstSheetPath(_zip);
-            _shared = SharedStrings(_zip);
-            _dateStyles = DateStyles(_zip);
-            var entry = _zip.GetEntry(sheetPath) ?? throw new DamagedWorkbookException($"the workbook names {sheetPath}, which is missing");
-            _xml = new XmlByteScanner(CheckedEntryStream.Open(entry));
-            while (_xml.NextTag() && !_xml.LocalName.SequenceEqual("sheetData"u8))
-            {
-            }
-            if (!_xml.LocalName.SequenceEqual("sheetData"u8) || _xml.Kind == XmlTagKind.End)
-                throw new DamagedWorkbookException($"the sheet {sheetPath} has no rows element (sheetData): damaged or truncated");
-            if (_xml.Kind == XmlTagKind.Empty) FinishSheet();
+            (_shared, _dateStyles, _xml) = Start(workbook, workbook.Sheets[0].Path);
+            _owned = workbook;
         }
         catch
         {
-            _xml?.Dispose();
-            _zip.Dispose();
+            workbook.Dispose(leaveStreamOpen: true);
+            throw;
+        }
+        if (_xml.Kind == XmlTagKind.Empty) FinishSheet();
+    }
+
+    /// <summary>The sheet at <paramref name="path"/> of a workbook its caller keeps open (and disposes) while it is read.</summary>
+    public XlsxSheetReader(XlsxWorkbook workbook, string path)
+    {
+        (_shared, _dateStyles, _xml) = Start(workbook, path);
+        if (_xml.Kind == XmlTagKind.Empty) FinishSheet();
+    }
+
+    // Opens the sheet's part and reads to its rows.
+    private static (string[], bool[], XmlByteScanner) Start(XlsxWorkbook workbook, string sheetPath)
+    {
+        var entry = workbook.Zip.GetEntry(sheetPath) ?? throw new DamagedWorkbookException($"the workbook names {sheetPath}, which is missing");
+        var xml = new XmlByteScanner(CheckedEntryStream.Open(entry));
+        try
+        {
+            while (xml.NextTag() && !xml.LocalName.SequenceEqual("sheetData"u8))
+            {
+            }
+            if (!xml.LocalName.SequenceEqual("sheetData"u8) || xml.Kind == XmlTagKind.End)
+                throw new DamagedWorkbookException($"the sheet {sheetPath} has no rows element (sheetData): damaged or truncated");
+            return (workbook.SharedStrings, workbook.DateStyles, xml);
+        }
+        catch
+        {
+            xml.Dispose();
             throw;
         }
     }
@@ -476,20 +493,27 @@ internal sealed class XlsxSheetReader : SheetReaderBase
         DtdProcessing = DtdProcessing.Prohibit, CheckCharacters = false, XmlResolver = null, CloseInput = false,
     };
 
-    private static string FirstSheetPath(ZipArchive zip)
+    /// <summary>The workbook's sheets in order: their names and the parts that hold them.</summary>
+    internal static List<(string Name, string Path)> SheetPaths(ZipArchive zip)
     {
         var workbook = Load(zip, "xl/workbook.xml") ?? throw new InvalidDataException("no xl/workbook.xml: not an Excel workbook");
         var ns = new XmlNamespaceManager(workbook.NameTable);
         ns.AddNamespace("m", Main);
-        var sheet = workbook.SelectSingleNode("//m:sheets/m:sheet", ns) as XmlElement ?? throw new InvalidDataException("the workbook has no sheet");
-        var id = sheet.GetAttribute("id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
         var rels = Load(zip, "xl/_rels/workbook.xml.rels");
-        var target = rels?.DocumentElement?.ChildNodes.OfType<XmlElement>().FirstOrDefault(r => r.GetAttribute("Id") == id)?.GetAttribute("Target")
-                     ?? "worksheets/sheet1.xml";
-        return target.StartsWith('/') ? target.TrimStart('/') : "xl/" + target;
+        var sheets = new List<(string, string)>();
+        var n = 0;
+        foreach (var sheet in workbook.SelectNodes("//m:sheets/m:sheet", ns)!.OfType<XmlElement>())
+        {
+            n++;
+            var id = sheet.GetAttribute("id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+            var target = rels?.DocumentElement?.ChildNodes.OfType<XmlElement>().FirstOrDefault(r => r.GetAttribute("Id") == id)?.GetAttribute("Target")
+                         ?? $"worksheets/sheet{n}.xml";
+            sheets.Add((sheet.GetAttribute("name"), target.StartsWith('/') ? target.TrimStart('/') : "xl/" + target));
+        }
+        return sheets.Count > 0 ? sheets : throw new InvalidDataException("the workbook has no sheet");
     }
 
-    private static string[] SharedStrings(ZipArchive zip)
+    internal static string[] SharedStrings(ZipArchive zip)
     {
         var entry = zip.GetEntry("xl/sharedStrings.xml");
         if (entry is null) return [];
@@ -509,7 +533,7 @@ internal sealed class XlsxSheetReader : SheetReaderBase
     }
 
     // Which cell styles (cellXfs, by index) show numbers as dates or times.
-    private static bool[] DateStyles(ZipArchive zip)
+    internal static bool[] DateStyles(ZipArchive zip)
     {
         var styles = Load(zip, "xl/styles.xml");
         if (styles is null) return [];
@@ -566,9 +590,50 @@ internal sealed class XlsxSheetReader : SheetReaderBase
     public override void Dispose()
     {
         _xml.Dispose();
-        _zip.Dispose();
-        _stream.Dispose();
+        _owned?.Dispose();
     }
 
     public override bool IsClosed => _done;
+}
+
+/// <summary>
+/// An .xlsx opened for reading its sheets one after another: the zip, and what every sheet shares (the shared strings,
+/// the date styles), read once. Takes ownership of the stream.
+/// </summary>
+internal sealed class XlsxWorkbook : IDisposable
+{
+    private readonly Stream _stream;
+    private string[]? _shared;
+    private bool[]? _dateStyles;
+
+    public XlsxWorkbook(Stream stream)
+    {
+        _stream = stream;
+        Zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        try
+        {
+            Sheets = XlsxSheetReader.SheetPaths(Zip);
+        }
+        catch
+        {
+            Zip.Dispose();
+            throw;
+        }
+    }
+
+    public ZipArchive Zip { get; }
+
+    public IReadOnlyList<(string Name, string Path)> Sheets { get; }
+
+    public string[] SharedStrings => _shared ??= XlsxSheetReader.SharedStrings(Zip);
+
+    public bool[] DateStyles => _dateStyles ??= XlsxSheetReader.DateStyles(Zip);
+
+    public void Dispose() => Dispose(leaveStreamOpen: false);
+
+    public void Dispose(bool leaveStreamOpen)
+    {
+        Zip.Dispose();
+        if (!leaveStreamOpen) _stream.Dispose();
+    }
 }

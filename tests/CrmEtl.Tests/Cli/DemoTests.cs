@@ -23,6 +23,8 @@ public sealed class DemoTests
             // beside the orders: the sample SalesPro export (60 appointments), the ERPNext and CRM API sandboxes pulled twice
             Assert.Matches(@"salespro\s+appointments\s+succeeded\s+60\s+60\s+0\s", result.Stdout);
             Assert.Contains("salespro_appointment: 60 inserted, 0 updated, 0 unchanged", result.Stdout);
+            // the sample leads workbook: 120 rows on five sheets, 2 without a valid mobile, 106 leads
+            Assert.Matches(@"leads\s+leads\s+succeeded\s+120\s+120\s+2\s+106\s", result.Stdout);
             Assert.Matches(@"API pulls: \d+ runs; pull 1 wrote [1-9]\d* rows, pull 2 wrote 0", result.Stdout);
         }
         finally
