@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CrmEtl.Fixtures;
 using CrmEtl.Host.Database;
 using Npgsql;
 
@@ -14,7 +15,7 @@ using Npgsql;
 /// and host start-up. Writes a markdown table.
 /// </summary>
 internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes, int portalRuns, string output,
-    IReadOnlyList<int> pandasSizes, IReadOnlyList<int> salesProSizes, int erpNextDocuments)
+    IReadOnlyList<int> pandasSizes, IReadOnlyList<int> salesProSizes, int erpNextDocuments, int leadRows)
 {
     private readonly string _host = Path.Combine(root, "artifacts", "host", "crm-etl");
     private readonly string _home = Path.Combine(root, "artifacts", "bench-home");
@@ -24,6 +25,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
     private (Ingest First, Ingest Again, Ingest Changed)? _million;
     private (Ingest First, Ingest Again)? _salesProMillion;
     private (int Documents, double First, double Again)? _erpNext;
+    private double? _leads;
     private readonly List<string> _pandas = [];
     private double? _fourStores;
     private double? _startup;
@@ -53,6 +55,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         foreach (var rows in salesProSizes) await SalesProAsync(rows, first: rows == salesProSizes[0]);
         _report.AppendLine();
         if (erpNextDocuments > 0) await ErpNextAsync(erpNextDocuments);
+        if (leadRows > 0) await LeadsAsync(leadRows);
         _report.Append(portals);
         await StartupAsync();
         Goals();
@@ -198,6 +201,31 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
             $"| {pulled:N0} | {sites.Count} × 10 ({scopes}) | {first.Wall:0.00} | {pulled / first.Wall:N0} | {again.Wall:0.00} |")).AppendLine();
     }
 
+    // A leads workbook as issue 15 sizes it: 20 sheets in the seed's five formats, loaded FirstLoads times, each into a
+    // fresh database (the median counts), then the same leads again from a second workbook that lists them in another order.
+    private async Task LeadsAsync(int rows)
+    {
+        var file = Path.Combine(_files, $"leads-{rows}.xlsx");
+        var truth = LeadsWorkbook.Write(file + ".part", sheets: 20, rows: rows);
+        File.Move(file + ".part", file, overwrite: true);
+        var loads = new List<Ingest>();
+        var db = "";
+        for (var i = 0; i < FirstLoads; i++)
+        {
+            db = await FreshDatabaseAsync($"leads_{rows}");
+            loads.Add(await IngestAsync(db, file, "leads", "--max-rejects", rows.ToString(CultureInfo.InvariantCulture)));
+        }
+        var first = loads.OrderBy(l => l.Total).ElementAt(loads.Count / 2);
+        var again = await IngestAsync(db, file, "leads");
+        if (rows >= 200_000) _leads = first.Total;
+        _report.AppendLine($"## Library leads workbook → leads (20 sheets in five formats, {truth.Leads:N0} leads, {truth.Rejected:N0} rows without a valid mobile)").AppendLine();
+        _report.AppendLine("| rows | file MB | parse+COPY s | models+checks s | total s | rows/s | peak RSS MB | same file again s (in host / wall) |");
+        _report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        _report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {rows:N0} | {new FileInfo(file).Length / 1e6:0.0} | {first.ParseCopy:0.00} | {first.Transforms:0.00} | {first.Total:0.00} | {rows / first.Total:N0} | {first.PeakRss} | {again.Total:0.00} / {again.Wall:0.00} |")).AppendLine();
+        _report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Median of {FirstLoads} first loads, each into a fresh database: {string.Join(", ", loads.Select(l => l.Total.ToString("0.00", CultureInfo.InvariantCulture)))} s.")).AppendLine();
+    }
+
     // The goals of issue 5, against this run's figures (for the sizes and parts that were run).
     private void Goals()
     {
@@ -205,7 +233,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
             _report.AppendLine(value is { } v
                 ? string.Create(CultureInfo.InvariantCulture, $"| {what} | {v.ToString(unit == "MB" ? "0" : "0.00", CultureInfo.InvariantCulture)} {unit} | ≤ {limit} {unit} | {(v <= limit ? "met" : "**not met**")} |")
                 : $"| {what} | not measured in this run | ≤ {limit} {unit} | |");
-        _report.AppendLine().AppendLine("## Goals (issues 5, 14 and 16)").AppendLine();
+        _report.AppendLine().AppendLine("## Goals (issues 5, 14, 15 and 16)").AppendLine();
         _report.AppendLine("| goal | measured | limit | |").AppendLine("|---|---:|---:|---|");
         Goal($"1M-row report → orders (host total, median of {FirstLoads})", _million?.First.Total, 30, "s");
         Goal("peak RSS, 1M rows (first load or 1% changed)", _million is { } m ? Math.Max(m.First.PeakRss, m.Changed.PeakRss) : null, 300, "MB");
@@ -217,6 +245,7 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
         Goal("the same 1M SalesPro CSV again (wall, whole CLI run)", _salesProMillion?.Again.Wall, 1, "s");
         Goal("100k ERPNext documents, 2 instances × 10 doctypes, pulled (wall)", _erpNext is { Documents: >= 100_000 } e ? e.First : null, 60, "s");
         Goal("ERPNext pull with nothing changed (wall)", _erpNext?.Again, 2, "s");
+        Goal("leads workbook, 20 sheets and 200,000 rows (host total, median)", _leads, 10, "s");
     }
 
     private async Task<string> FileAsync(int rows, double changed)
@@ -234,11 +263,11 @@ internal sealed partial class BenchRunner(string root, IReadOnlyList<int> sizes,
 
     private sealed record Ingest(double Wall, double ParseCopy, double Transforms, double Total, long PeakRss, long Updated);
 
-    private async Task<Ingest> IngestAsync(string db, string file, string crm = "td")
+    private async Task<Ingest> IngestAsync(string db, string file, string crm = "td", params string[] more)
     {
         var (wall, stdout, stderr) = await RunHostAsync(db, crm == "td"
             ? ["ingest", "--crm", "td", "--store", "a668", "--file", file, "--json"]
-            : ["ingest", "--crm", crm, "--file", file, "--json"]);
+            : ["ingest", "--crm", crm, "--file", file, "--json", .. more]);
         var run = JsonDocument.Parse(stdout).RootElement.GetProperty("runs")[0];
         if (run.GetProperty("status").GetString() is "failed") throw new InvalidOperationException(run.GetProperty("error").GetString());
         return new Ingest(wall,

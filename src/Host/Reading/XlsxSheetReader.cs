@@ -34,6 +34,7 @@ internal sealed class XlsxSheetReader : SheetReaderBase
     private readonly XmlByteScanner _xml;
     private readonly string[] _shared;
     private readonly bool[] _dateStyles;
+    private readonly double _dateOffset;   // days from the workbook's date system to the 1900 one (1462 for 1904)
     private object?[] _cells = new object?[64];
     private int _width;
     private int _fieldCount;
@@ -49,6 +50,7 @@ internal sealed class XlsxSheetReader : SheetReaderBase
         try
         {
             (_shared, _dateStyles, _xml) = Start(workbook, workbook.Sheets[0].Path);
+            _dateOffset = workbook.Date1904 ? Date1904Offset : 0;
             _owned = workbook;
         }
         catch
@@ -63,8 +65,13 @@ internal sealed class XlsxSheetReader : SheetReaderBase
     public XlsxSheetReader(XlsxWorkbook workbook, string path)
     {
         (_shared, _dateStyles, _xml) = Start(workbook, path);
+        _dateOffset = workbook.Date1904 ? Date1904Offset : 0;
         if (_xml.Kind == XmlTagKind.Empty) FinishSheet();
     }
+
+    // A workbook in the 1904 date system (Mac Excel, openpyxl when asked) counts its days from 1904-01-01, which is
+    // day 1462 of the 1900 system: read as 1900 dates they would be 4 years and a day early.
+    private const double Date1904Offset = 1462;
 
     // Opens the sheet's part and reads to its rows.
     private static (string[], bool[], XmlByteScanner) Start(XlsxWorkbook workbook, string sheetPath)
@@ -418,8 +425,8 @@ internal sealed class XlsxSheetReader : SheetReaderBase
                 if (text.IsEmpty) return null;
                 if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                     throw Damaged($"a number cell of row {_rowNumber} holds '{Shorten(Encoding.UTF8.GetString(text))}'");
-                return style >= 0 && style < _dateStyles.Length && _dateStyles[style] && number is > -657435 and < 2958466
-                    ? DateTime.FromOADate(number)
+                return style >= 0 && style < _dateStyles.Length && _dateStyles[style] && number + _dateOffset is > -657435 and < 2958466
+                    ? DateTime.FromOADate(number + _dateOffset)
                     : number;
         }
     }
@@ -493,12 +500,13 @@ internal sealed class XlsxSheetReader : SheetReaderBase
         DtdProcessing = DtdProcessing.Prohibit, CheckCharacters = false, XmlResolver = null, CloseInput = false,
     };
 
-    /// <summary>The workbook's sheets in order: their names and the parts that hold them.</summary>
-    internal static List<(string Name, string Path)> SheetPaths(ZipArchive zip)
+    /// <summary>The workbook's sheets in order (their names and the parts that hold them), and whether it counts dates from 1904.</summary>
+    internal static (List<(string Name, string Path)> Sheets, bool Date1904) SheetPaths(ZipArchive zip)
     {
         var workbook = Load(zip, "xl/workbook.xml") ?? throw new InvalidDataException("no xl/workbook.xml: not an Excel workbook");
         var ns = new XmlNamespaceManager(workbook.NameTable);
         ns.AddNamespace("m", Main);
+        var date1904 = (workbook.SelectSingleNode("//m:workbookPr", ns) as XmlElement)?.GetAttribute("date1904") is "1" or "true";
         var rels = Load(zip, "xl/_rels/workbook.xml.rels");
         var sheets = new List<(string, string)>();
         var n = 0;
@@ -510,7 +518,7 @@ internal sealed class XlsxSheetReader : SheetReaderBase
                          ?? $"worksheets/sheet{n}.xml";
             sheets.Add((sheet.GetAttribute("name"), target.StartsWith('/') ? target.TrimStart('/') : "xl/" + target));
         }
-        return sheets.Count > 0 ? sheets : throw new InvalidDataException("the workbook has no sheet");
+        return sheets.Count > 0 ? (sheets, date1904) : throw new InvalidDataException("the workbook has no sheet");
     }
 
     internal static string[] SharedStrings(ZipArchive zip)
@@ -612,7 +620,7 @@ internal sealed class XlsxWorkbook : IDisposable
         Zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         try
         {
-            Sheets = XlsxSheetReader.SheetPaths(Zip);
+            (Sheets, Date1904) = XlsxSheetReader.SheetPaths(Zip);
         }
         catch
         {
@@ -624,6 +632,9 @@ internal sealed class XlsxWorkbook : IDisposable
     public ZipArchive Zip { get; }
 
     public IReadOnlyList<(string Name, string Path)> Sheets { get; }
+
+    /// <summary>Whether its date cells count days from 1904-01-01 (<c>&lt;workbookPr date1904="1"/&gt;</c>).</summary>
+    public bool Date1904 { get; }
 
     public string[] SharedStrings => _shared ??= XlsxSheetReader.SharedStrings(Zip);
 

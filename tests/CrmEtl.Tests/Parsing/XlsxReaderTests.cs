@@ -43,6 +43,43 @@ public sealed class XlsxReaderTests
     }
 
     [Fact]
+    public void A_workbook_in_the_1904_date_system_gives_its_true_dates_on_every_sheet()
+    {
+        var path = Path.Combine(_dir, "date1904.xlsx");
+        // A 1904 workbook's serial for 2025-11-12 is the 1900 serial less 1462 days.
+        var day = new DateTime(2025, 11, 12, 10, 32, 5);
+        using (var w = new XlsxWriter(path, "First"))
+        {
+            w.WriteRow(["Date", "Amount"]);
+            w.WriteRow([day.AddDays(-1462), 1462d]);
+            w.NextSheet("Second");
+            w.WriteRow([day.Date.AddDays(-1462)]);
+        }
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("xl/workbook.xml")!;
+            string xml;
+            using (var reader = new StreamReader(entry.Open())) xml = reader.ReadToEnd();
+            var prefix = System.Text.RegularExpressions.Regex.Match(xml, @"<(\w+:)?sheets[ >]").Groups[1].Value;
+            xml = xml.Replace($"<{prefix}sheets", $"<{prefix}workbookPr date1904=\"1\"/><{prefix}sheets");
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("xl/workbook.xml").Open());
+            writer.Write(xml);
+        }
+
+        var first = ReadAll(new XlsxSheetReader(File.OpenRead(path)));
+        var reference = ReadAll(ExcelReaderFactory.CreateReader(File.OpenRead(path)));
+        var sheets = SheetOpener.OpenAll(path).Select(s => (s.Name, Rows: ReadAll(s.Rows))).ToList();
+
+        Assert.Equal(day, first[1][0]);
+        Assert.Equal(1462d, first[1][1]);          // a number is not a date: no shift
+        Assert.Equal(reference[1][0], first[1][0]);
+        Assert.Equal(["First", "Second"], sheets.Select(s => s.Name));
+        Assert.Equal(day, sheets[0].Rows[1][0]);
+        Assert.Equal(day.Date, sheets[1].Rows[0][0]);
+    }
+
+    [Fact]
     public void A_report_parses_to_the_same_rows_with_either_reader()
     {
         var path = Write("td-shared");
