@@ -8,7 +8,9 @@ using CrmEtl.Host.Logging;
 // Exit codes: 0 all runs succeeded / duplicate / no data; 1 a run failed; 2 the command line was wrong.
 PrivateFiles.Apply();
 var paths = CrmEtlPaths.FromEnvironment();
-Log.Configure(paths.Logs);
+// Asking for help or the version writes no log and creates no folder.
+var onlyHelp = args.Length == 0 || args.Any(a => a is "--help" or "--version" or "help" or "version");
+Log.Configure(onlyHelp ? null : paths.Logs);
 Log.Debug("host", "host.start", $"crm-etl {string.Join(' ', args.Take(1))} pid {Environment.ProcessId}");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };

@@ -55,10 +55,39 @@ internal static class AdminCommands
                 Console.WriteLine(await host.Cluster.StopAsync(ct) ? "stopped" : "was not running");
                 return 0;
             case "status":
-                Console.WriteLine(host.Cluster.Describe());
-                return 0;
+            {
+                // exit 1 when the database does not answer, so a monitor can ask
+                Console.WriteLine($"home {host.Paths.Home}");
+                if (Environment.GetEnvironmentVariable("CRMETL_DATABASE") is { Length: > 0 } external)
+                {
+                    var (answers, what) = await DatabaseInfoAsync(external, ct);
+                    Console.WriteLine($"database (CRMETL_DATABASE): {what}");
+                    return answers ? 0 : 1;
+                }
+                var (running, text) = await host.Cluster.StatusAsync(ct);
+                Console.WriteLine($"embedded PostgreSQL: {text}");
+                return running ? 0 : 1;
+            }
             default:
                 throw new UsageException($"unknown db action '{options.Action}' (start | stop | status)");
+        }
+    }
+
+    /// <summary>Where a database is and how big, or why it does not answer (never its password).</summary>
+    public static async Task<(bool Answers, string Text)> DatabaseInfoAsync(string connectionString, CancellationToken ct)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5 };
+        var where = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        try
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+            await conn.OpenAsync(ct);
+            await using var cmd = new Npgsql.NpgsqlCommand("select pg_size_pretty(pg_database_size(current_database()))", conn);
+            return (true, $"{where}, {await cmd.ExecuteScalarAsync(ct)}");
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return (false, $"{where} does not answer: {e.Message}");
         }
     }
 }

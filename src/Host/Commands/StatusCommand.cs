@@ -24,9 +24,13 @@ internal static class StatusCommand
                                          and d::date between a.from_date and a.to_date)
                      order by d) as uncovered
         from cost_centers cc
+        -- the window: of the last successful run that covered days (a file ingested again, a duplicate, covers none anew)
         left join lateral (
-            select from_date, to_date, finished_at from ingest_audit a
-            where a.crm = cc.crm and a.store = cc.store_id and a.status in ('succeeded', 'no_data', 'duplicate')
+            select from_date, to_date,
+                   (select max(b.finished_at) from ingest_audit b
+                    where b.crm = cc.crm and b.store = cc.store_id and b.status in ('succeeded', 'no_data', 'duplicate')) as finished_at
+            from ingest_audit a
+            where a.crm = cc.crm and a.store = cc.store_id and a.status in ('succeeded', 'no_data', 'duplicate') and a.from_date is not null
             order by a.finished_at desc limit 1) ok on true
         left join lateral (
             select status, started_at, error_message from ingest_audit a
@@ -37,27 +41,46 @@ internal static class StatusCommand
 
     public static async Task<int> RunAsync(HostContext host, StatusOptions options, CancellationToken ct)
     {
-        var stores = await ReadAsync(await host.DatabaseAsync(ct), host.Config.Freshness.StaleHours, ct);
+        var cs = await host.DatabaseAsync(ct);
+        var (_, database) = await AdminCommands.DatabaseInfoAsync(cs, ct);
+        var stores = (await ReadAsync(cs, host.Config.Freshness.StaleHours, ct)).Select(s => WithConfiguration(host, s)).ToList();
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { stale_hours = host.Config.Freshness.StaleHours, stores },
+            Console.WriteLine(JsonSerializer.Serialize(new { home = host.Paths.Home, database, stale_hours = host.Config.Freshness.StaleHours, stores },
                 new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         }
         else
         {
-            Console.WriteLine($"{"crm",-7} {"store",-12} {"cost ctr",-8} {"last good window",-25} {"hours ago",9} {"last run",-10} {"at (IST)",-17} {"orders",7}  freshness");
+            Console.WriteLine($"home {host.Paths.Home}; database {database}");
+            Console.WriteLine($"{"crm",-7} {"store",-12} {"cost ctr",-8} {"last good window",-25} {"hours ago",9} {"last run",-10} {"at (IST)",-17} {"orders",7} {"session",-12}  freshness");
             foreach (var s in stores)
             {
                 var window = s.LastSuccessFrom is null ? "never" : $"{s.LastSuccessFrom:yyyy-MM-dd} .. {s.LastSuccessTo:yyyy-MM-dd}";
                 var at = s.LastRunAt is { } t ? TimeZoneInfo.ConvertTime(t, CliDates.India).ToString("yyyy-MM-dd HH:mm") : "-";
                 var hours = s.HoursSinceSuccess is { } h ? h.ToString("0.0") : "-";
-                var freshness = (s.Stale ? "STALE" : "ok") + (s.UncoveredDays.Count > 0 ? $"; {s.UncoveredDays.Count} of the last 30 days uncovered" : "");
-                Console.WriteLine($"{s.Crm,-7} {s.Store,-12} {s.CostCenter,-8} {window,-25} {hours,9} {s.LastRunStatus ?? "-",-10} {at,-17} {s.Orders,7}  {freshness}");
-                if (s.LastRunStatus is not ("succeeded" or "no_data" or "duplicate" or null) && s.LastRunError is not null)
+                var session = s.State != "enabled" ? "-" : s.SessionAgeHours is { } age ? $"{age / 24:0.0} days old" : "none";
+                var freshness = s.State != "enabled" ? s.State
+                    : (s.Stale ? "STALE" : "ok") + (s.UncoveredDays.Count > 0 ? $"; {s.UncoveredDays.Count} of the last 30 days uncovered" : "");
+                Console.WriteLine($"{s.Crm,-7} {s.Store,-12} {s.CostCenter,-8} {window,-25} {hours,9} {s.LastRunStatus ?? "-",-10} {at,-17} {s.Orders,7} {session,-12}  {freshness}");
+                if (s.State == "enabled" && s.LastRunStatus is not ("succeeded" or "no_data" or "duplicate" or null) && s.LastRunError is not null)
                     Console.WriteLine($"        last error: {s.LastRunError}");
+                if (s.State == "enabled" && s.SessionAgeHours is null && s.SessionFile is not null)
+                    Console.WriteLine($"        no saved session ({s.SessionFile}): ./crm-etl bootstrap --crm {s.Crm} --store {s.Store}");
             }
         }
+        // Only a store the configuration runs can be stale: a disabled or removed one is history, not an alarm.
         return stores.Any(s => s.Stale) ? 1 : 0;
+    }
+
+    // What the configuration says of a store: enabled, disabled or removed (its orders stay), and its session file.
+    private static StoreStatus WithConfiguration(HostContext host, StoreStatus s)
+    {
+        var store = host.Config.Stores.FirstOrDefault(c => string.Equals(c.Crm, s.Crm, StringComparison.OrdinalIgnoreCase) &&
+                                                          string.Equals(c.Id, s.Store, StringComparison.OrdinalIgnoreCase));
+        var state = store is null ? "removed" : store.Enabled ? "enabled" : "disabled";
+        string? file = store?.Profile is { Length: > 0 } profile ? Path.GetFullPath(profile, host.Config.BaseDirectory) : null;
+        double? age = file is not null && File.Exists(file) ? Math.Round((DateTime.UtcNow - File.GetLastWriteTimeUtc(file)).TotalHours, 2) : null;
+        return s with { State = state, Stale = s.Stale && state == "enabled", SessionFile = file, SessionAgeHours = age };
     }
 
     public static async Task<List<StoreStatus>> ReadAsync(string connectionString, double staleHours, CancellationToken ct)
@@ -91,5 +114,14 @@ internal static class StatusCommand
         string Crm, string Store, string Name, string CostCenter,
         DateOnly? LastSuccessFrom, DateOnly? LastSuccessTo, DateTimeOffset? LastSuccessAt,
         string? LastRunStatus, DateTimeOffset? LastRunAt, string? LastRunError, long Orders,
-        double? HoursSinceSuccess, List<DateOnly> UncoveredDays, bool Stale);
+        double? HoursSinceSuccess, List<DateOnly> UncoveredDays, bool Stale)
+    {
+        /// <summary>enabled, disabled (crm-etl.json says so) or removed (no longer in crm-etl.json).</summary>
+        public string State { get; init; } = "enabled";
+
+        /// <summary>The store's saved browser session, and its age (null when there is none).</summary>
+        public string? SessionFile { get; init; }
+
+        public double? SessionAgeHours { get; init; }
+    }
 }

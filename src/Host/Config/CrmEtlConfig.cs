@@ -30,12 +30,16 @@ internal sealed class CrmEtlConfig
     /// <summary>The folder relative paths (profiles, downloads) are resolved against.</summary>
     public string BaseDirectory { get; set; } = Environment.CurrentDirectory;
 
+    /// <summary>The configuration file in use: CRMETL_CONFIG, else ./crm-etl.json, else the repository's; null when none exists.</summary>
+    public static string? FindFile(string sqlRoot) =>
+        Environment.GetEnvironmentVariable("CRMETL_CONFIG") is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : new[] { Path.Combine(Environment.CurrentDirectory, "crm-etl.json"), Path.Combine(Path.GetDirectoryName(sqlRoot)!, "crm-etl.json") }
+                .FirstOrDefault(File.Exists);
+
     public static CrmEtlConfig Load(CrmEtlPaths paths)
     {
-        var file = Environment.GetEnvironmentVariable("CRMETL_CONFIG") is { Length: > 0 } configured
-            ? Path.GetFullPath(configured)
-            : new[] { Path.Combine(Environment.CurrentDirectory, "crm-etl.json"), Path.Combine(Path.GetDirectoryName(paths.SqlRoot)!, "crm-etl.json") }
-                .FirstOrDefault(File.Exists);
+        var file = FindFile(paths.SqlRoot);
         if (file is not null && !File.Exists(file)) throw new UsageException($"CRMETL_CONFIG names {file}, which does not exist");
         var builder = new ConfigurationBuilder();
         if (file is not null) builder.AddJsonFile(file, optional: false);

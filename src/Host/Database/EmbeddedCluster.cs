@@ -82,6 +82,32 @@ internal sealed class EmbeddedCluster
         return true;
     }
 
+    /// <summary>What is true of the cluster now: not created, created but not running, or running (with the database's size).</summary>
+    public async Task<(bool Running, string Text)> StatusAsync(CancellationToken ct)
+    {
+        if (!File.Exists(Path.Combine(DataDir, "PG_VERSION")) || !File.Exists(PortFile) || !File.Exists(PasswordFile))
+            return (false, $"not created (it will be at {DataDir} on first use)");
+        try
+        {
+            await using var conn = new NpgsqlConnection(ConnectionString("postgres") + ";Timeout=3");
+            await conn.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand("select pg_size_pretty(pg_database_size($1)), version()", conn);
+            cmd.Parameters.AddWithValue(DatabaseName);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (true, $"running at {DataDir}, 127.0.0.1:{File.ReadAllText(PortFile).Trim()}; database {DatabaseName} {reader.GetString(0)}; " +
+                          reader.GetString(1).Split(" on ")[0]);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName || e.Message.Contains("does not exist"))
+        {
+            return (true, $"running at {DataDir}, 127.0.0.1:{File.ReadAllText(PortFile).Trim()}; database {DatabaseName} not created yet");
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return (false, $"not running (cluster at {DataDir}, port {File.ReadAllText(PortFile).Trim()}); ./crm-etl db start starts it");
+        }
+    }
+
     public string Describe() => $"embedded cluster at {DataDir} ({(File.Exists(PortFile) ? "port " + File.ReadAllText(PortFile).Trim() : "not created")})";
 
     /// <summary>A connection string for a database of this cluster (tests make their own databases).</summary>

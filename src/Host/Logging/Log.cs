@@ -16,7 +16,8 @@ internal static class Log
 
     private static readonly Logger Logger = LogManager.GetLogger("crm-etl");
 
-    public static void Configure(string logDirectory)
+    /// <summary>Logs to stderr, and into <paramref name="logDirectory"/> unless it is null.</summary>
+    public static void Configure(string? logDirectory)
     {
         var config = new LoggingConfiguration();
         var level = Environment.GetEnvironmentVariable("CRMETL_LOG_LEVEL") is { Length: > 0 } l
@@ -24,6 +25,11 @@ internal static class Log
             : LogLevel.Info;
         var console = new ConsoleTarget("stderr") { Layout = Layout, StdErr = true };
         config.AddRule(level, LogLevel.Fatal, console);
+        if (logDirectory is null)
+        {
+            LogManager.Configuration = config;
+            return;
+        }
         var file = new FileTarget("file")
         {
             Layout = Layout,

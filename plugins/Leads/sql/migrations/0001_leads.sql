@@ -75,7 +75,6 @@ create table leads (
     updated_at         timestamptz
 );
 
-create index leads_status on leads (status);
 create index leads_next_follow_up on leads (next_follow_up);
 
 create table lead_status_history (

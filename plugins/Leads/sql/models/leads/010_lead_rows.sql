@@ -28,7 +28,7 @@ with picked as (
         coalesce(b.cells ->> s.notes_headers[1], b.cells ->> s.notes_headers[2]) as notes_raw,
         b.cells ->> s.age_headers[1] as age_raw
     from batch b
-    join lead_sheets s on s.source_sheet is not distinct from b.source_sheet
+    join lead_sheets s on s.source_sheet = b.source_sheet
     where cardinality(s.name_headers) + cardinality(s.name_age_headers) + cardinality(s.phone_headers) > 0
 )
 select
@@ -41,7 +41,7 @@ select
     case when m.mobile ~ '^[6-9]' then m.mobile end                                          as phone,
     initcap(regexp_replace(btrim(coalesce(nullif(btrim(p.name_raw), ''), c.name)), '\s+', ' ', 'g')) as full_name,
     coalesce(c.age, case when btrim(p.age_raw) ~ '^\d{1,2}(\.0+)?$' then btrim(p.age_raw)::numeric::int end) as child_age,
-    case when e.email ~ '^[a-z0-9._%+''-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$' then e.email end as email,
+    case when e.valid then e.email end                                                         as email,
     initcap(nullif(regexp_replace(btrim(p.city_raw), '\s+', ' ', 'g'), ''))                   as city,
     d.day                                                                                      as lead_date,
     st.status,
@@ -50,12 +50,16 @@ select
     nullif(concat_ws('; ', nullif(btrim(p.notes_raw), ''),
                      case when st.status is null and nullif(btrim(p.status_raw), '') is not null then 'response: ' || btrim(p.status_raw) end), '') as notes,
     nullif(concat_ws('; ',
-        case when e.email is not null and e.email !~ '^[a-z0-9._%+''-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$' then format('invalid email %L', btrim(p.email_raw)) end,
+        case when not e.valid then format('invalid email %L', btrim(p.email_raw)) end,
         case when nullif(btrim(p.date_raw), '') is not null and d.day is null then format('unreadable date %L', btrim(p.date_raw)) end), '') as cleaning_notes,
     nullif(p.cells - p.mapped_headers, '{}'::jsonb)                                            as source_payload
 from picked p
 cross join lateral (select normalise_mobile(regexp_replace(btrim(p.phone_raw), '\.0+$', '')) as mobile offset 0) m
-cross join lateral (select nullif(lower(btrim(p.email_raw)), '') as email offset 0) e
+cross join lateral (
+    select x.email, x.email ~ '^[a-z0-9._%+''-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$' as valid
+    from (select nullif(lower(btrim(p.email_raw)), '') as email) x
+    offset 0
+) e
 -- "Emma (8 years)", "Emma - 8", "Emma, 8 yrs": the name and the age; a name without an age is the name
 cross join lateral (
     select coalesce(x[1], p.name_age_raw) as name, case when x[2]::int between 1 and 99 then x[2]::int end as age
@@ -68,12 +72,13 @@ cross join lateral (
         when serial between 20000 and 80000 then date '1899-12-30' + serial
     end as day
     from (
-        select coalesce(iso[1]::int, case when length(dmy[3]) = 2 then 2000 + dmy[3]::int else dmy[3]::int end) as y,
-               coalesce(iso[2], dmy[2])::int as mo,
-               coalesce(iso[3], dmy[1])::int as dd,
+        -- one expression for both orders: yyyy-mm-dd (groups 1-3) or dd/mm/yy[yy] (groups 4-6), a time after either
+        select coalesce(m[1]::int, case when length(m[6]) = 2 then 2000 + m[6]::int else m[6]::int end) as y,
+               coalesce(m[2], m[5])::int as mo,
+               coalesce(m[3], m[4])::int as dd,
                case when btrim(p.date_raw) ~ '^\d{5}(\.\d+)?$' then floor(btrim(p.date_raw)::numeric)::int end as serial
-        from (select regexp_match(btrim(p.date_raw), '^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$') as iso,
-                     regexp_match(btrim(p.date_raw), '^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ ,T].*)?$') as dmy offset 0) parts
+        from (select regexp_match(btrim(p.date_raw),
+                     '^(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2}))(?:[ ,T].*)?$') as m offset 0) parts
         offset 0
     ) ymd
 ) d

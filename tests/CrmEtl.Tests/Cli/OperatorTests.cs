@@ -1,0 +1,97 @@
+using System.Text.Json;
+using CrmEtl.Tests.Support;
+
+namespace CrmEtl.Tests.Cli;
+
+/// <summary>
+/// The operator's experience (issue 18): one home whatever the working folder, nothing created by --help or
+/// --version, and a status that says what is true (windows after a re-ingest, disabled and removed stores, sessions,
+/// the database and the home).
+/// </summary>
+public sealed class OperatorTests
+{
+    private readonly string _dir = Repo.TempDir("operator");
+
+    private string Config(params (string Crm, string Id, string Code, string CostCenter, bool Enabled)[] stores)
+    {
+        var path = Path.Combine(_dir, "crm-etl.json");
+        var json = new
+        {
+            stores = stores.Select(s => new
+            {
+                crm = s.Crm, id = s.Id, code = s.Code, name = s.Id, costCenter = s.CostCenter, enabled = s.Enabled,
+                profile = $"profiles/{s.Crm}_{s.Id}.json",
+            }),
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(json));
+        return path;
+    }
+
+    [Fact]
+    public async Task Help_and_version_create_nothing_and_every_folder_finds_the_same_home()
+    {
+        var fresh = Path.Combine(_dir, "never-made");
+        var host = new HostProcess("");
+        host.Environment["CRMETL_HOME"] = fresh;
+
+        var help = await host.RunAsync("--help");
+        var version = await host.RunAsync("--version");
+        var verbHelp = await host.RunAsync("ingest", "--help");
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Equal(0, version.ExitCode);
+        Assert.Equal(0, verbHelp.ExitCode);
+        Assert.False(Directory.Exists(fresh));
+
+        // No CRMETL_HOME: the home is beside the configuration in use, from whichever folder a command runs.
+        var config = Config(("td", "a668", "a668", "UN3668", true));
+        var homes = new List<string>();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var elsewhere = new HostProcess(""); // each runs in a folder of its own
+            elsewhere.Environment["CRMETL_HOME"] = "";
+            elsewhere.Environment["CRMETL_DATABASE"] = "";
+            elsewhere.Environment["CRMETL_CONFIG"] = config;
+            var status = await elsewhere.RunAsync("db", "status");
+            Assert.Equal(1, status.ExitCode); // no cluster there yet: not running
+            Assert.Contains("not created", status.Stdout);
+            homes.Add(status.Stdout.Split('\n')[0]);
+        }
+        Assert.Equal([$"home {Path.Combine(_dir, ".crm-etl")}", $"home {Path.Combine(_dir, ".crm-etl")}"], homes);
+    }
+
+    [Fact]
+    public async Task Status_says_what_is_true_of_windows_disabled_and_removed_stores_sessions_and_the_database()
+    {
+        var cs = await TestCluster.CreateMigratedDatabaseAsync("opstatus");
+        var host = new HostProcess(cs);
+        host.Environment["CRMETL_CONFIG"] = Config(("td", "a668", "a668", "UN3668", true), ("td", "a817", "a817", "KN3817", false), ("uc", "sector56", "UC567", "SC3567", true));
+        Directory.CreateDirectory(Path.Combine(_dir, "profiles"));
+        await File.WriteAllTextAsync(Path.Combine(_dir, "profiles", "td_a668.json"), "{}");
+        File.SetLastWriteTimeUtc(Path.Combine(_dir, "profiles", "td_a668.json"), DateTime.UtcNow.AddDays(-3));
+        var sample = Path.Combine(Repo.Root, "samples", "TD_OrderReport_UttamNagar_2025-11-12_to_2025-11-12.xlsx");
+        Assert.Equal(0, (await host.RunAsync("ingest", "--crm", "td", "--store", "a668", "--file", sample)).ExitCode);
+        Assert.Equal(0, (await host.RunAsync("ingest", "--crm", "td", "--store", "a668", "--file", sample)).ExitCode); // a duplicate
+        // sector56 leaves the configuration: its orders stay, it is no longer run
+        host.Environment["CRMETL_CONFIG"] = Config(("td", "a668", "a668", "UN3668", true), ("td", "a817", "a817", "KN3817", false));
+
+        var status = await host.RunAsync("status", "--json");
+        var text = await host.RunAsync("status");
+
+        Assert.True(status.ExitCode == 0, status.ToString()); // nothing that runs is stale
+        var doc = JsonDocument.Parse(status.Stdout).RootElement;
+        Assert.Contains("/", doc.GetProperty("database").GetString());
+        Assert.Equal(host.Home, doc.GetProperty("home").GetString());
+        var stores = doc.GetProperty("stores").EnumerateArray().ToDictionary(s => s.GetProperty("store").GetString()!);
+        Assert.Equal("2025-11-12", stores["a668"].GetProperty("last_success_from").GetString());
+        Assert.Equal(("enabled", false), (stores["a668"].GetProperty("state").GetString(), stores["a668"].GetProperty("stale").GetBoolean()));
+        Assert.InRange(stores["a668"].GetProperty("session_age_hours").GetDouble(), 71.9, 72.1);
+        Assert.Equal(("disabled", false), (stores["a817"].GetProperty("state").GetString(), stores["a817"].GetProperty("stale").GetBoolean()));
+        Assert.Equal(("removed", false), (stores["sector56"].GetProperty("state").GetString(), stores["sector56"].GetProperty("stale").GetBoolean()));
+        Assert.Contains("2025-11-12 .. 2025-11-12", text.Stdout);
+        Assert.Contains("3.0 days old", text.Stdout);
+        Assert.Matches(@"a817 .* disabled", text.Stdout);
+        Assert.Matches(@"sector56 .* removed", text.Stdout);
+        Assert.StartsWith($"home {host.Home}; database ", text.Stdout);
+    }
+}
