@@ -29,6 +29,8 @@ try
     });
     var parsed = parser.ParseArguments(args, Verbs.Types);
     if (parsed is NotParsed<object> notParsed) return Verbs.ReportNotParsed(notParsed, host, args);
+    if (Verbs.StrayArgument(parsed.Value, args) is { } stray)
+        throw new UsageException($"'{stray}' is not an option or argument of {args[0]} (./crm-etl {args[0]} --help)");
 
     return await (parsed.Value switch
     {

@@ -18,9 +18,41 @@ internal static class Verbs
     public static readonly HashSet<string> Names = Types.Select(t => t.GetCustomAttribute<VerbAttribute>()!.Name).ToHashSet();
 
     /// <summary>Help asked for goes to stdout (exit 0); a wrong command line's error and help to stderr (exit 2).</summary>
+    /// <summary>
+    /// A value on the command line that no option takes and no positional argument of the verb is (<c>status extra</c>),
+    /// or null. CommandLineParser passes such values over; a stray word is more often a mistake than not.
+    /// </summary>
+    public static string? StrayArgument(object options, string[] args)
+    {
+        var properties = options.GetType().GetProperties();
+        var valued = properties.Select(p => (Option: p.GetCustomAttributes(typeof(OptionAttribute), false).OfType<OptionAttribute>().FirstOrDefault(), p.PropertyType))
+            .Where(o => o.Option is not null && o.PropertyType != typeof(bool))
+            .SelectMany(o => new[] { "--" + o.Option!.LongName, o.Option.ShortName is { Length: > 0 } s ? "-" + s : null }.OfType<string>())
+            .ToHashSet(StringComparer.Ordinal);
+        var positional = properties.Count(p => p.GetCustomAttributes(typeof(ValueAttribute), false).Length > 0);
+        var values = 0;
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--") break;
+            if (args[i].StartsWith('-'))
+            {
+                if (!args[i].Contains('=') && valued.Contains(args[i])) i++; // its value
+                continue;
+            }
+            if (++values > positional) return args[i];
+        }
+        return null;
+    }
+
     public static int ReportNotParsed(NotParsed<object> notParsed, HostContext host, string[] args)
     {
         var errors = notParsed.Errors.ToList();
+        if (errors.Any(e => e.Tag == ErrorType.VersionRequestedError))
+        {
+            // the version alone, as every tool prints it
+            Console.Out.WriteLine(HeadingInfo.Default.ToString());
+            return 0;
+        }
         // Without a verb (./crm-etl --help, or nothing): the list of verbs, the plugins' too.
         var index = errors.Any(e => e.Tag is ErrorType.NoVerbSelectedError) || errors.Any(e => e.Tag == ErrorType.HelpVerbRequestedError && ((HelpVerbRequestedError)e).Verb is null)
                     || args.Length == 0 || args[0] is "--help" or "--version";

@@ -16,6 +16,9 @@ internal static class IngestCommand
         if (plugin.Info.HasStores && options.Store is null) throw new UsageException($"--crm {plugin.Info.Crm} needs --store (the store the file is from)");
         if (!plugin.Info.HasStores && options.Store is not null) throw new UsageException($"--crm {plugin.Info.Crm} has no stores: leave out --store");
         if (options.MaxRejects < 0) throw new UsageException("--max-rejects must be 0 or more");
+        // A path that is no file is a wrong command line, not a failed run: nothing is recorded for it.
+        if (Directory.Exists(options.File)) throw new UsageException($"--file {options.File} is a folder, not a file");
+        if (!File.Exists(options.File)) throw new UsageException($"--file {options.File}: no such file");
         var (from, to) = CliDates.Window(options.From, options.To);
         var connectionString = await host.DatabaseAsync(ct);
         Store? store = null;

@@ -40,8 +40,14 @@ public sealed class OperatorTests
 
         Assert.Equal(0, help.ExitCode);
         Assert.Equal(0, version.ExitCode);
+        Assert.Matches(@"^crm-etl \d+\.\d+\.\d+\S*$", version.Stdout.Trim());
         Assert.Equal(0, verbHelp.ExitCode);
         Assert.False(Directory.Exists(fresh));
+
+        // a stray word is refused, naming it, before anything runs
+        var stray = await host.RunAsync("housekeep", "now");
+        Assert.Equal(2, stray.ExitCode);
+        Assert.Contains("'now' is not an option or argument of housekeep", stray.Stderr);
 
         // No CRMETL_HOME: the home is beside the configuration in use, from whichever folder a command runs.
         var config = Config(("td", "a668", "a668", "UN3668", true));
@@ -92,6 +98,15 @@ public sealed class OperatorTests
         Assert.Contains("3.0 days old", text.Stdout);
         Assert.Matches(@"a817 .* disabled", text.Stdout);
         Assert.Matches(@"sector56 .* removed", text.Stdout);
+
+        // a --file that is a folder or missing: exit 2 naming it, and no run recorded
+        var runs = await Db.ScalarAsync<long>(cs, "select count(*) from ingest_audit");
+        var folder = await host.RunAsync("ingest", "--crm", "td", "--store", "a668", "--file", _dir);
+        var missing = await host.RunAsync("ingest", "--crm", "td", "--store", "a668", "--file", Path.Combine(_dir, "nope.xlsx"));
+        Assert.Equal((2, 2), (folder.ExitCode, missing.ExitCode));
+        Assert.Contains($"--file {_dir} is a folder, not a file", folder.Stderr);
+        Assert.Contains("nope.xlsx: no such file", missing.Stderr);
+        Assert.Equal(runs, await Db.ScalarAsync<long>(cs, "select count(*) from ingest_audit"));
         Assert.StartsWith($"home {host.Home}; database ", text.Stdout);
     }
 }
