@@ -217,11 +217,14 @@ internal sealed class DemoOptions
     public int Days { get; set; } = 7;
 }
 
-[Verb("schedule", HelpText = "The unattended schedule: print, install or remove the cron lines or systemd timer.")]
+[Verb("schedule", HelpText = "The unattended schedule: print, install or remove the cron lines or systemd timers; status says what is installed and when it runs next.")]
 internal sealed class ScheduleOptions
 {
-    [Value(0, MetaName = "action", Required = true, HelpText = "print | install | remove")]
+    [Value(0, MetaName = "action", Required = true, HelpText = "print | install | remove | status")]
     public string Action { get; set; } = "";
+
+    [Option("user", HelpText = "The user the systemd services run as (default: the owner of the home).")]
+    public string? User { get; set; }
 
     [Option("cron", HelpText = "A block in the user's crontab (the default).")]
     public bool Cron { get; set; }

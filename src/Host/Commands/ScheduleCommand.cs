@@ -26,13 +26,17 @@ internal static class ScheduleCommand
         var root = Path.GetDirectoryName(host.Paths.SqlRoot)!;
         var wrapper = Path.Combine(root, "scripts", "scheduled-run.sh");
         var jobs = Jobs(host);
+        // What the job needs and no more: not the caller's interactive PATH, but the system's, and the runtime the
+        // built host runs on (the job runs artifacts/host/crm-etl; it never builds or installs anything).
         var env = new SortedDictionary<string, string>
         {
             ["CRMETL_HOME"] = host.Paths.Home,
-            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+            ["PATH"] = MinimalPath,
+            ["DOTNET_ROOT"] = Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot ? dotnetRoot : DotnetRoot(),
         };
-        foreach (var name in new[] { "CRMETL_CONFIG", "CRMETL_DATABASE", "DOTNET_ROOT" })
+        foreach (var name in new[] { "CRMETL_CONFIG", "CRMETL_DATABASE" })
             if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) env[name] = value;
+        var user = options.User ?? HomeOwner(host.Paths.Home);
 
         switch (options.Action.ToLowerInvariant())
         {
@@ -40,19 +44,21 @@ internal static class ScheduleCommand
                 if (options.Systemd)
                     foreach (var job in jobs)
                     {
-                        var (service, timer) = SystemdUnits(root, wrapper, env, job, host.Config.Timeouts.RunMinutes);
+                        var (service, timer) = SystemdUnits(root, wrapper, env, job, host.Config.Timeouts.RunMinutes, user);
                         Console.WriteLine($"# {job.Unit}.service\n{service}\n# {job.Unit}.timer\n{timer}");
                     }
                 else Console.WriteLine(CronBlock(root, wrapper, env, jobs));
                 return 0;
             case "install":
                 return options.Systemd
-                    ? await InstallSystemdAsync(root, wrapper, env, jobs, host.Config.Timeouts.RunMinutes, ct)
+                    ? await InstallSystemdAsync(root, wrapper, env, jobs, host.Config.Timeouts.RunMinutes, user, ct)
                     : await InstallCronAsync(CronBlock(root, wrapper, env, jobs), ct);
             case "remove":
                 return options.Systemd ? await RemoveSystemdAsync(ct) : await InstallCronAsync(null, ct);
+            case "status":
+                return await StatusAsync(host, jobs, ct);
             default:
-                throw new UsageException($"unknown schedule action '{options.Action}' (print | install | remove)");
+                throw new UsageException($"unknown schedule action '{options.Action}' (print | install | remove | status)");
         }
     }
 
@@ -99,7 +105,7 @@ internal static class ScheduleCommand
     }
 
     public static (string Service, string Timer) SystemdUnits(string root, string wrapper, IDictionary<string, string> env,
-        Job job, double runMinutes)
+        Job job, double runMinutes, string user)
     {
         var service = new StringBuilder()
             .AppendLine("[Unit]")
@@ -109,9 +115,12 @@ internal static class ScheduleCommand
             .AppendLine()
             .AppendLine("[Service]")
             .AppendLine("Type=oneshot")
+            .AppendLine($"User={user}")
             .AppendLine($"WorkingDirectory={root}");
         foreach (var (key, value) in env) service.AppendLine($"Environment=\"{key}={value}\"");
-        service.AppendLine($"ExecStart={wrapper} {job.Arguments}")
+        // the wrapper sees systemd's INVOCATION_ID and writes the run to the journal as well as its log file
+        service.AppendLine("StandardOutput=journal")
+            .AppendLine($"ExecStart={wrapper} {job.Arguments}")
             .AppendLine($"TimeoutStartSec={(int)Math.Ceiling(runMinutes + 5)}min");
         var timer = new StringBuilder()
             .AppendLine("[Unit]")
@@ -159,7 +168,7 @@ internal static class ScheduleCommand
     }
 
     private static async Task<int> InstallSystemdAsync(string root, string wrapper, IDictionary<string, string> env,
-        IReadOnlyList<Job> jobs, double runMinutes, CancellationToken ct)
+        IReadOnlyList<Job> jobs, double runMinutes, string user, CancellationToken ct)
     {
         var (dir, manage) = SystemdDir();
         Directory.CreateDirectory(dir);
@@ -167,7 +176,7 @@ internal static class ScheduleCommand
         await RemoveSystemdAsync(ct, quiet: true);
         foreach (var job in jobs)
         {
-            var (service, timer) = SystemdUnits(root, wrapper, env, job, runMinutes);
+            var (service, timer) = SystemdUnits(root, wrapper, env, job, runMinutes, user);
             await File.WriteAllTextAsync(Path.Combine(dir, $"{job.Unit}.service"), service, ct);
             await File.WriteAllTextAsync(Path.Combine(dir, $"{job.Unit}.timer"), timer, ct);
             Console.WriteLine($"wrote {Path.Combine(dir, job.Unit)}.service and .timer ({string.Join(", ", job.Times.Select(t => t.ToString("HH:mm")))} IST)");
@@ -190,6 +199,58 @@ internal static class ScheduleCommand
             foreach (var f in new[] { $"{unit}.service", $"{unit}.timer" }) File.Delete(Path.Combine(dir, f));
         if (manage && units.Count > 0) await SystemctlAsync(ct, "daemon-reload");
         if (!quiet) Console.WriteLine(units.Count == 0 ? $"no crm-etl units in {dir}" : $"removed {string.Join(", ", units)} from {dir}");
+        return 0;
+    }
+
+    private const string MinimalPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    // The .NET installation the host runs on: three folders above the core library (dotnet/shared/Microsoft.NETCore.App/10.0.x).
+    private static string DotnetRoot() =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+
+    private static string HomeOwner(string home)
+    {
+        for (var dir = new DirectoryInfo(home); dir is not null; dir = dir.Parent)
+            if (dir.Exists)
+            {
+                var (code, output) = ProcessRunner.RunAsync("stat", ["-c", "%U", dir.FullName]).GetAwaiter().GetResult();
+                return code == 0 && output.Trim() is { Length: > 0 } owner ? owner : Environment.UserName;
+            }
+        return Environment.UserName;
+    }
+
+    // What is installed (the crontab block or the systemd units), when each job runs next and when the schedule last ran.
+    private static async Task<int> StatusAsync(HostContext host, IReadOnlyList<Job> jobs, CancellationToken ct)
+    {
+        var installed = new List<string>();
+        var file = Environment.GetEnvironmentVariable("CRMETL_CRONTAB_FILE");
+        string crontab;
+        if (file is { Length: > 0 }) crontab = File.Exists(file) ? await File.ReadAllTextAsync(file, ct) : "";
+        else
+        {
+            var (code, output) = await ProcessRunner.RunAsync("crontab", ["-l"], ct: ct);
+            crontab = code == 0 ? output : "";
+        }
+        var cronLines = crontab.Split('\n').SkipWhile(l => !l.StartsWith("# BEGIN crm-etl schedule", StringComparison.Ordinal))
+            .TakeWhile(l => l != End).Count(l => l.Contains("scheduled-run.sh", StringComparison.Ordinal));
+        if (cronLines > 0) installed.Add($"cron: {cronLines} line(s) in {file ?? "the crontab"}");
+        var (dir, _) = SystemdDir();
+        var units = Directory.Exists(dir) ? Directory.GetFiles(dir, UnitPrefix + "*.timer").Select(Path.GetFileNameWithoutExtension).Order().ToList() : [];
+        if (units.Count > 0) installed.Add($"systemd: {string.Join(", ", units)} in {dir}");
+        Console.WriteLine(installed.Count == 0 ? "installed: nothing (./crm-etl schedule install)" : "installed: " + string.Join("; ", installed));
+
+        var now = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, CliDates.India);
+        foreach (var job in jobs)
+        {
+            var next = job.Times.Select(t => DateOnly.FromDateTime(now).ToDateTime(t)).Select(t => t > now ? t : t.AddDays(1)).Min();
+            Console.WriteLine($"{job.Arguments,-20} at {string.Join(", ", job.Times.Select(t => t.ToString("HH:mm")))} IST; next {next:yyyy-MM-dd HH:mm} IST");
+        }
+        var last = Directory.Exists(host.Paths.Logs)
+            ? Directory.GetFiles(host.Paths.Logs, "scheduled-*.log").Order().LastOrDefault() is { } log
+                ? File.ReadLines(log).LastOrDefault(l => l.StartsWith("=== ", StringComparison.Ordinal) && l.Contains("scheduled run", StringComparison.Ordinal))
+                : null
+            : null;
+        Console.WriteLine(last is null ? "last ran: never (no scheduled-*.log in " + host.Paths.Logs + ")" : "last ran: " + last[4..]);
         return 0;
     }
 

@@ -14,9 +14,11 @@ public sealed class ScheduleTests
         host.Environment["CRMETL_CRONTAB_FILE"] = crontab;
 
         var printed = await host.RunAsync("schedule", "print");
+        var before = await host.RunAsync("schedule", "status");
         await host.RunAsync("schedule", "install");
         var install = await host.RunAsync("schedule", "install", "--cron");
         var installed = await File.ReadAllTextAsync(crontab);
+        var status = await host.RunAsync("schedule", "status");
         var remove = await host.RunAsync("schedule", "remove");
         var removed = await File.ReadAllTextAsync(crontab);
 
@@ -24,6 +26,14 @@ public sealed class ScheduleTests
         Assert.Equal(1, installed.Split('\n').Count(l => l.StartsWith("# BEGIN crm-etl schedule")));
         Assert.Contains("15 2 * * * /usr/local/bin/backup", installed);
         Assert.Contains($"CRMETL_HOME={host.Home}", installed);
+        // the system's PATH, not the caller's, and the runtime the built host needs
+        Assert.Contains("\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n", installed);
+        Assert.Matches(@"\nDOTNET_ROOT=/\S+\n", installed);
+        Assert.Contains("installed: nothing", before.Stdout);
+        Assert.Contains($"installed: cron: 9 line(s) in {crontab}", status.Stdout);
+        Assert.Matches(@"download\s+at 11:00, 14:00, 17:00, 21:00 IST; next \d{4}-\d\d-\d\d (11|14|17|21):00 IST", status.Stdout);
+        Assert.Matches(@"pull erpnext\s+at 02:30 IST; next \d{4}-\d\d-\d\d 02:30 IST", status.Stdout);
+        Assert.Contains("last ran: never", status.Stdout);
         var lines = installed.Split('\n');
         Assert.Equal(4, lines.Count(l => l.Contains("scripts/scheduled-run.sh download ") && l.Contains(" IST ")));
         // the API sources at their plugins' times: ERPNext once a day, the CRM four times
@@ -50,9 +60,10 @@ public sealed class ScheduleTests
         host.Environment["CRMETL_Schedule__Pulls__crmapi__0"] = "08:15";
         host.Environment["CRMETL_Schedule__Pulls__crmapi__1"] = "20:45";
 
-        var install = await host.RunAsync("schedule", "install", "--systemd");
+        var install = await host.RunAsync("schedule", "install", "--systemd", "--user", "crmetl-ops");
 
         Assert.True(install.ExitCode == 0, install.ToString());
+        Assert.Contains("User=crmetl-ops\n", await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-download.service")));
         var timer = await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-download.timer"));
         var service = await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-download.service"));
         foreach (var t in new[] { "11:00", "14:00", "17:00", "21:00" }) Assert.Contains($"OnCalendar=*-*-* {t}:00 Asia/Kolkata", timer);
