@@ -45,6 +45,7 @@ try
         DbOptions o => AdminCommands.DbAsync(host, o, ct),
         ScheduleOptions o => ScheduleCommand.RunAsync(host, o, ct),
         HousekeepOptions => Task.FromResult(HousekeepCommand.Run(host)),
+        AlertsOptions o => AdminCommands.AlertsAsync(host, o, ct),
         _ => Task.FromResult(2),
     });
 }

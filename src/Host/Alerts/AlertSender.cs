@@ -18,9 +18,18 @@ internal sealed class AlertSender(AlertsConfig config)
 
     public bool Configured => config.WebhookUrl is { Length: > 0 } || (config.Smtp.Host is { Length: > 0 } && config.Smtp.To.Count > 0);
 
-    public async Task SendAsync(Alert alert, CancellationToken ct)
+    /// <summary>The channels alerts go to, for a person: "webhook https://..., email to a@b".</summary>
+    public string Describe() => string.Join(", ", new[]
+    {
+        config.WebhookUrl is { Length: > 0 } url ? $"webhook {new Uri(url).GetLeftPart(UriPartial.Path)}" : null,
+        config.Smtp is { Host: { Length: > 0 } host, To.Count: > 0 } smtp ? $"email to {string.Join(", ", smtp.To)} via {host}" : null,
+    }.OfType<string>());
+
+    /// <summary>Sends to every configured channel; returns how many took it and how many failed (each failure logged).</summary>
+    public async Task<(int Sent, int Failed)> SendAsync(Alert alert, CancellationToken ct)
     {
         var scope = $"{alert.Crm}/{alert.Store}";
+        int sent = 0, failed = 0;
         if (config.WebhookUrl is { Length: > 0 } url)
         {
             try
@@ -31,10 +40,12 @@ internal sealed class AlertSender(AlertsConfig config)
                 using var response = await Http.SendAsync(request, ct);
                 response.EnsureSuccessStatusCode();
                 Log.Info(scope, "alert.webhook", alert.Subject);
+                sent++;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 Log.Error(scope, "alert.webhook_failed", $"{alert.Subject}: {e.Message}");
+                failed++;
             }
         }
         if (config.Smtp is { Host: { Length: > 0 } host, To.Count: > 0 } smtp)
@@ -48,12 +59,15 @@ internal sealed class AlertSender(AlertsConfig config)
                 foreach (var to in smtp.To) mail.To.Add(to);
                 await client.SendMailAsync(mail, ct);
                 Log.Info(scope, "alert.email", alert.Subject);
+                sent++;
             }
             catch (Exception e) when (e is SmtpException or InvalidOperationException or FormatException)
             {
                 Log.Error(scope, "alert.email_failed", $"{alert.Subject}: {e.Message}");
+                failed++;
             }
         }
+        return (sent, failed);
     }
 
     public static object Payload(Alert a) => new Dictionary<string, object?>

@@ -15,10 +15,16 @@ internal sealed class AlertService(CrmEtlConfig config, string connectionString,
 {
     private static readonly HashSet<string> Alerted = ["session_expired", "failed", "timeout", "portal_changed", "portal_unavailable", "stale"];
 
-    public async Task NotifyAsync(IReadOnlyList<DownloadOutcome> outcomes, CancellationToken ct)
+    public const string Unnoticed = "no alerts are configured (alerts.webhookUrl or alerts.smtp in crm-etl.json): failures will go unnoticed";
+
+    public async Task NotifyAsync(IReadOnlyList<DownloadOutcome> outcomes, CancellationToken ct, string? home = null)
     {
         var sender = new AlertSender(config.Alerts);
-        if (!sender.Configured) return;
+        if (!sender.Configured)
+        {
+            WarnOncePerDay(home);
+            return;
+        }
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
 
@@ -52,6 +58,18 @@ internal sealed class AlertService(CrmEtlConfig config, string connectionString,
             await SendOnceAsync(conn, sender, new Alert(runId, s.Crm, s.Store, "stale", s.LastSuccessFrom, s.LastSuccessTo,
                 $"{s.Crm}/{s.Store} has had no successful download {since} (threshold {config.Freshness.StaleHours:0.#} h)", null), ct);
         }
+    }
+
+    // Said in the log on the first run of each IST day, not on every run: the operator reads the log daily.
+    private static void WarnOncePerDay(string? home)
+    {
+        if (home is null) return;
+        var marker = Path.Combine(home, "alerts-unconfigured.day");
+        var today = Cli.CliDates.TodayInIndia().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == today) return;
+        Logging.Log.Warn("alerts", "alerts.none", Unnoticed);
+        Directory.CreateDirectory(home);
+        File.WriteAllText(marker, today);
     }
 
     // One per store and kind per IST day while it stays open.

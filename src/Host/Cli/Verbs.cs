@@ -12,7 +12,7 @@ internal static class Verbs
     [
         typeof(IngestOptions), typeof(DownloadOptions), typeof(BootstrapOptions), typeof(DemoOptions), typeof(TransformOptions),
         typeof(MigrateOptions), typeof(PluginsOptions), typeof(StatusOptions), typeof(DbOptions), typeof(ScheduleOptions),
-        typeof(HousekeepOptions),
+        typeof(HousekeepOptions), typeof(AlertsOptions),
     ];
 
     public static readonly HashSet<string> Names = Types.Select(t => t.GetCustomAttribute<VerbAttribute>()!.Name).ToHashSet();
@@ -231,6 +231,13 @@ internal sealed class ScheduleOptions
 
     [Option("systemd", HelpText = "A systemd service and timer (times in Asia/Kolkata).")]
     public bool Systemd { get; set; }
+}
+
+[Verb("alerts", HelpText = "alerts test: send a test alert through every configured channel (webhook, email); exit 1 when none is configured or one fails.")]
+internal sealed class AlertsOptions
+{
+    [Value(0, MetaName = "action", Required = true, HelpText = "test")]
+    public string Action { get; set; } = "";
 }
 
 [Verb("housekeep", HelpText = "Remove (or archive) kept and failed downloads and logs older than housekeeping.keepDays.")]

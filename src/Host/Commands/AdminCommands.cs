@@ -90,4 +90,21 @@ internal static class AdminCommands
             return (false, $"{where} does not answer: {e.Message}");
         }
     }
+
+    /// <summary><c>alerts test</c>: a test alert through every configured channel, so that an operator knows they work.</summary>
+    public static async Task<int> AlertsAsync(HostContext host, AlertsOptions options, CancellationToken ct)
+    {
+        if (!string.Equals(options.Action, "test", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"unknown alerts action '{options.Action}' (test)");
+        var sender = new Alerts.AlertSender(host.Config.Alerts);
+        if (!sender.Configured)
+        {
+            Console.Error.WriteLine($"crm-etl: {Alerts.AlertService.Unnoticed}");
+            return 1;
+        }
+        var (sent, failed) = await sender.SendAsync(new Alerts.Alert(host.InvocationId, "crm-etl", Environment.MachineName, "test", null, null,
+            "A test alert from ./crm-etl alerts test: alerts reach you this way.", null), ct);
+        Console.WriteLine($"test alert sent through {sent} channel(s) ({sender.Describe()}){(failed > 0 ? $"; {failed} failed (see the log above)" : "")}");
+        return failed == 0 ? 0 : 1;
+    }
 }

@@ -34,7 +34,7 @@ internal static class DownloadCommand
         var plan = new DownloadPlan(stores, from, to, headless, options.KeepFiles, parallel, options.Report);
         var outcomes = await new DownloadService(host, host.Config, connectionString).RunAsync(playwright, plan, ct);
         RunReport.Print(outcomes, options.Json);
-        await new Alerts.AlertService(host.Config, connectionString, host.InvocationId).NotifyAsync(outcomes, ct);
+        await new Alerts.AlertService(host.Config, connectionString, host.InvocationId).NotifyAsync(outcomes, ct, host.Paths.Home);
         return outcomes.All(o => o.IsOk) ? 0 : 1;
     }
 

@@ -44,14 +44,17 @@ internal static class StatusCommand
         var cs = await host.DatabaseAsync(ct);
         var (_, database) = await AdminCommands.DatabaseInfoAsync(cs, ct);
         var stores = (await ReadAsync(cs, host.Config.Freshness.StaleHours, ct)).Select(s => WithConfiguration(host, s)).ToList();
+        var alerts = new Alerts.AlertSender(host.Config.Alerts);
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { home = host.Paths.Home, database, stale_hours = host.Config.Freshness.StaleHours, stores },
+            Console.WriteLine(JsonSerializer.Serialize(new { home = host.Paths.Home, database, alerts = alerts.Configured ? alerts.Describe() : null,
+                    stale_hours = host.Config.Freshness.StaleHours, stores },
                 new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         }
         else
         {
             Console.WriteLine($"home {host.Paths.Home}; database {database}");
+            Console.WriteLine(alerts.Configured ? $"alerts: {alerts.Describe()}" : $"alerts: {Alerts.AlertService.Unnoticed}");
             Console.WriteLine($"{"crm",-7} {"store",-12} {"cost ctr",-8} {"last good window",-25} {"hours ago",9} {"last run",-10} {"at (IST)",-17} {"orders",7} {"session",-12}  freshness");
             foreach (var s in stores)
             {

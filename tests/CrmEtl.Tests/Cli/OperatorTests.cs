@@ -109,4 +109,31 @@ public sealed class OperatorTests
         Assert.Equal(runs, await Db.ScalarAsync<long>(cs, "select count(*) from ingest_audit"));
         Assert.StartsWith($"home {host.Home}; database ", text.Stdout);
     }
+
+    [Fact]
+    public async Task Without_alerts_status_says_failures_go_unnoticed_and_alerts_test_proves_a_channel()
+    {
+        var host = new HostProcess(await TestCluster.CreateMigratedDatabaseAsync("opalerts"));
+        host.Environment["CRMETL_CONFIG"] = Config(("td", "a668", "a668", "UN3668", true));
+
+        var none = await host.RunAsync("alerts", "test");
+        var status = await host.RunAsync("status");
+        using var webhook = new WebhookSink();
+        host.Environment["CRMETL_Alerts__WebhookUrl"] = webhook.Url;
+        var test = await host.RunAsync("alerts", "test");
+        var configured = await host.RunAsync("status", "--json");
+        host.Environment["CRMETL_Alerts__WebhookUrl"] = "http://127.0.0.1:9/nothing-listens";
+        var broken = await host.RunAsync("alerts", "test");
+
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("failures will go unnoticed", none.Stderr);
+        Assert.Contains("alerts: no alerts are configured", status.Stdout);
+        Assert.True(test.ExitCode == 0, test.ToString());
+        Assert.Contains("test alert sent through 1 channel(s) (webhook http://127.0.0.1:", test.Stdout);
+        var received = Assert.Single(webhook.Received);
+        Assert.Equal("test", received.Body.GetProperty("kind").GetString());
+        Assert.StartsWith("webhook http://127.0.0.1:", JsonDocument.Parse(configured.Stdout).RootElement.GetProperty("alerts").GetString());
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("1 failed", broken.Stdout);
+    }
 }
