@@ -10,7 +10,10 @@ PrivateFiles.Apply();
 var paths = CrmEtlPaths.FromEnvironment();
 // Asking for help or the version writes no log and creates no folder.
 var onlyHelp = args.Length == 0 || args.Any(a => a is "--help" or "--version" or "help" or "version");
-Log.Configure(onlyHelp ? null : paths.Logs);
+// --verbose (every stage and timing) and --quiet (warnings and errors only) hold for every verb: taken out here.
+var level = args.Contains("--verbose") ? "Debug" : args.Contains("--quiet") ? "Warn" : null;
+args = args.Where(a => a is not ("--verbose" or "--quiet")).ToArray();
+Log.Configure(onlyHelp ? null : paths.Logs, level);
 Log.Debug("host", "host.start", $"crm-etl {string.Join(' ', args.Take(1))} pid {Environment.ProcessId}");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -44,7 +47,7 @@ try
         StatusOptions o => StatusCommand.RunAsync(host, o, ct),
         DbOptions o => AdminCommands.DbAsync(host, o, ct),
         ScheduleOptions o => ScheduleCommand.RunAsync(host, o, ct),
-        HousekeepOptions => Task.FromResult(HousekeepCommand.Run(host)),
+        HousekeepOptions o => Task.FromResult(HousekeepCommand.Run(host, o)),
         AlertsOptions o => AdminCommands.AlertsAsync(host, o, ct),
         _ => Task.FromResult(2),
     });

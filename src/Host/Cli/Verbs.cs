@@ -241,4 +241,8 @@ internal sealed class AlertsOptions
 }
 
 [Verb("housekeep", HelpText = "Remove (or archive) kept and failed downloads and logs older than housekeeping.keepDays.")]
-internal sealed class HousekeepOptions;
+internal sealed class HousekeepOptions
+{
+    [Option("dry-run", HelpText = "List what would be removed or moved, and change nothing.")]
+    public bool DryRun { get; set; }
+}

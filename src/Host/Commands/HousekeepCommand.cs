@@ -1,3 +1,4 @@
+using CrmEtl.Host.Cli;
 using CrmEtl.Host.Logging;
 
 namespace CrmEtl.Host.Commands;
@@ -8,7 +9,7 @@ namespace CrmEtl.Host.Commands;
 /// </summary>
 internal static class HousekeepCommand
 {
-    public static int Run(HostContext host)
+    public static int Run(HostContext host, HousekeepOptions options)
     {
         var keep = host.Config.Housekeeping;
         var cutoff = DateTime.UtcNow.AddDays(-keep.KeepDays);
@@ -20,7 +21,8 @@ internal static class HousekeepCommand
             foreach (var file in Directory.GetFiles(folder))
             {
                 if (File.GetLastWriteTimeUtc(file) >= cutoff) continue;
-                if (archive is null) File.Delete(file);
+                if (options.DryRun) Console.WriteLine($"would {(archive is null ? "remove" : "move")} {file} ({File.GetLastWriteTimeUtc(file):yyyy-MM-dd})");
+                else if (archive is null) File.Delete(file);
                 else
                 {
                     var target = Path.Combine(archive, Path.GetFileName(folder), Path.GetFileName(file));
@@ -31,6 +33,11 @@ internal static class HousekeepCommand
             }
         }
         var what = archive is null ? "removed" : $"moved to {archive}";
+        if (options.DryRun)
+        {
+            Console.WriteLine($"housekeeping (dry run): {moved} file(s) older than {keep.KeepDays} days would be {what}; nothing changed");
+            return 0;
+        }
         Log.Info("host", "housekeep", $"{moved} file(s) older than {keep.KeepDays} days {what}");
         Console.WriteLine($"housekeeping: {moved} file(s) older than {keep.KeepDays} days {what}");
         return 0;

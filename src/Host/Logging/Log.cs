@@ -16,11 +16,14 @@ internal static class Log
 
     private static readonly Logger Logger = LogManager.GetLogger("crm-etl");
 
-    /// <summary>Logs to stderr, and into <paramref name="logDirectory"/> unless it is null.</summary>
-    public static void Configure(string? logDirectory)
+    /// <summary>
+    /// Logs to stderr at <paramref name="consoleLevel"/> (else CRMETL_LOG_LEVEL, else Info), and everything from Debug
+    /// into <paramref name="logDirectory"/> unless it is null.
+    /// </summary>
+    public static void Configure(string? logDirectory, string? consoleLevel = null)
     {
         var config = new LoggingConfiguration();
-        var level = Environment.GetEnvironmentVariable("CRMETL_LOG_LEVEL") is { Length: > 0 } l
+        var level = (consoleLevel ?? Environment.GetEnvironmentVariable("CRMETL_LOG_LEVEL")) is { Length: > 0 } l
             ? LogLevel.FromString(l)
             : LogLevel.Info;
         var console = new ConsoleTarget("stderr") { Layout = Layout, StdErr = true };

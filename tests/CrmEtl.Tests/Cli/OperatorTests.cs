@@ -99,6 +99,13 @@ public sealed class OperatorTests
         Assert.Matches(@"a817 .* disabled", text.Stdout);
         Assert.Matches(@"sector56 .* removed", text.Stdout);
 
+        // --quiet: no info lines on stderr; --verbose: the stages' timings
+        var quiet = await host.RunAsync("ingest", "--crm", "td", "--store", "a668", "--file", sample, "--quiet");
+        var verbose = await host.RunAsync("ingest", "--crm", "td", "--store", "a668", "--file", sample, "--verbose", "--dry-run");
+        Assert.Equal((0, 0), (quiet.ExitCode, verbose.ExitCode));
+        Assert.DoesNotContain("[INFO ]", quiet.Stderr);
+        Assert.Contains("[DEBUG]", verbose.Stderr);
+
         // a --file that is a folder or missing: exit 2 naming it, and no run recorded
         var runs = await Db.ScalarAsync<long>(cs, "select count(*) from ingest_audit");
         var folder = await host.RunAsync("ingest", "--crm", "td", "--store", "a668", "--file", _dir);

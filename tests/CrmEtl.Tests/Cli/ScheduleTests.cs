@@ -122,6 +122,10 @@ public sealed class ScheduleTests
         foreach (var f in old) File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddDays(-40));
 
         host.Environment["CRMETL_Housekeeping__ArchiveFolder"] = archive;
+        var dry = await host.RunAsync("housekeep", "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.All(old, f => Assert.Contains($"would move {f}", dry.Stdout));
+        Assert.All(old.Append(recent), f => Assert.True(File.Exists(f)));
         var result = await host.RunAsync("housekeep");
 
         Assert.True(result.ExitCode == 0, result.ToString());
