@@ -122,9 +122,10 @@ internal static class DemoCommand
         return outcomes;
     }
 
-    // A sample file of a source that is not about orders, loaded beside them into the same warehouse; null when the
-    // plugin or the sample is not there.
-    private static async Task<IngestOutcome?> SampleAsync(HostContext host, string connectionString, string crm, string sample, string title, CancellationToken ct)
+    // A sample file of a source that is not about orders, loaded beside them into the same warehouse, and a table of
+    // what it became (the query's first column text, the rest numbers); null when the plugin or the sample is missing.
+    private static async Task<IngestOutcome?> SampleAsync(HostContext host, string connectionString, string crm, string sample, string title,
+        string header, string query, CancellationToken ct)
     {
         var plugin = host.Plugins.Plugins.FirstOrDefault(p => p.Info.Crm == crm);
         var path = Path.Combine(Path.GetDirectoryName(host.Paths.SqlRoot)!, "samples", sample);
@@ -133,43 +134,31 @@ internal static class DemoCommand
         var outcome = await new IngestService(connectionString, host.Paths).IngestAsync(request, ct);
         Console.WriteLine($"\n{title} ({sample}):");
         RunReport.Print([outcome], json: false);
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(query, conn);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        Console.WriteLine("  " + header);
+        while (await reader.ReadAsync(ct))
+            Console.WriteLine($"  {reader.GetString(0),-40}" + string.Concat(Enumerable.Range(1, reader.FieldCount - 1)
+                .Select(i => reader.GetValue(i) is decimal d ? $" {d,14:N2}" : $" {reader.GetValue(i),5}")));
         return outcome;
     }
 
-    private static async Task<IngestOutcome?> SalesProSampleAsync(HostContext host, string connectionString, CancellationToken ct)
-    {
-        var outcome = await SampleAsync(host, connectionString, "salespro", "SalesPro2025-06-18.csv", "SalesPro appointments", ct);
-        if (outcome is null) return null;
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
+    private static Task<IngestOutcome?> SalesProSampleAsync(HostContext host, string connectionString, CancellationToken ct) =>
+        SampleAsync(host, connectionString, "salespro", "SalesPro2025-06-18.csv", "SalesPro appointments",
+            $"{"sales rep (top 5 by sales)",-40} {"appts",5} {"sales",5} {"amount (USD)",14}", """
             select u.email, count(a.*), count(a.*) filter (where a.is_sale), coalesce(sum(a.sale_amount), 0)
             from salespro_users u join salespro_appointment a on a.salesrep_email = u.email
             group by 1 order by 4 desc limit 5
-            """, conn);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        Console.WriteLine($"  {"sales rep (top 5 by sales)",-40} {"appts",5} {"sales",5} {"amount (USD)",14}");
-        while (await reader.ReadAsync(ct))
-            Console.WriteLine($"  {reader.GetString(0),-40} {reader.GetInt64(1),5} {reader.GetInt64(2),5} {reader.GetDecimal(3),14:N2}");
-        return outcome;
-    }
+            """, ct);
 
     // The library's sample workbook: five sheets of different formats into one list of leads.
-    private static async Task<IngestOutcome?> LeadsSampleAsync(HostContext host, string connectionString, CancellationToken ct)
-    {
-        var outcome = await SampleAsync(host, connectionString, "leads", "Leads-2025-11-12.xlsx", "Library leads", ct);
-        if (outcome is null) return null;
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
+    private static Task<IngestOutcome?> LeadsSampleAsync(HostContext host, string connectionString, CancellationToken ct) =>
+        SampleAsync(host, connectionString, "leads", "Leads-2025-11-12.xlsx", "Library leads",
+            $"{"first seen on sheet",-40} {"leads",5} {"email",5} {"dated",5} {"age",5}", """
             select source_sheet, count(*), count(email), count(lead_date), count(child_age) from leads group by 1 order by min(lead_id)
-            """, conn);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        Console.WriteLine($"  {"first seen on sheet",-22} {"leads",5} {"email",5} {"dated",5} {"child age",9}");
-        while (await reader.ReadAsync(ct))
-            Console.WriteLine($"  {reader.GetString(0),-22} {reader.GetInt64(1),5} {reader.GetInt64(2),5} {reader.GetInt64(3),5} {reader.GetInt64(4),9}");
-        return outcome;
-    }
+            """, ct);
 
     private static async Task RecreateDatabaseAsync(string admin, CancellationToken ct)
     {

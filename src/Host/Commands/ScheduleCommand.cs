@@ -138,14 +138,7 @@ internal static class ScheduleCommand
     // Replaces the crm-etl block of the crontab (or removes it when block is null), leaving other lines alone.
     private static async Task<int> InstallCronAsync(string? block, CancellationToken ct)
     {
-        var file = Environment.GetEnvironmentVariable("CRMETL_CRONTAB_FILE");
-        string current;
-        if (file is { Length: > 0 }) current = File.Exists(file) ? await File.ReadAllTextAsync(file, ct) : "";
-        else
-        {
-            var (code, output) = await ProcessRunner.RunAsync("crontab", ["-l"], ct: ct);
-            current = code == 0 ? output : "";
-        }
+        var (file, current) = await ReadCrontabAsync(ct);
         var kept = RemoveBlock(current);
         var next = (kept.Length > 0 ? kept.TrimEnd('\n') + "\n" : "") + (block is null ? "" : block + "\n");
         if (file is { Length: > 0 }) await File.WriteAllTextAsync(file, next, ct);
@@ -156,6 +149,15 @@ internal static class ScheduleCommand
         }
         Console.WriteLine(block is null ? $"removed the crm-etl schedule from {file ?? "the crontab"}" : $"installed in {file ?? "the crontab"}:\n{block}");
         return 0;
+    }
+
+    // The crontab as it is: CRMETL_CRONTAB_FILE's (and that file), else the user's (and null).
+    private static async Task<(string? File, string Text)> ReadCrontabAsync(CancellationToken ct)
+    {
+        if (Environment.GetEnvironmentVariable("CRMETL_CRONTAB_FILE") is { Length: > 0 } file)
+            return (file, File.Exists(file) ? await File.ReadAllTextAsync(file, ct) : "");
+        var (code, output) = await ProcessRunner.RunAsync("crontab", ["-l"], ct: ct);
+        return (null, code == 0 ? output : "");
     }
 
     private static string RemoveBlock(string crontab)
@@ -223,14 +225,7 @@ internal static class ScheduleCommand
     private static async Task<int> StatusAsync(HostContext host, IReadOnlyList<Job> jobs, CancellationToken ct)
     {
         var installed = new List<string>();
-        var file = Environment.GetEnvironmentVariable("CRMETL_CRONTAB_FILE");
-        string crontab;
-        if (file is { Length: > 0 }) crontab = File.Exists(file) ? await File.ReadAllTextAsync(file, ct) : "";
-        else
-        {
-            var (code, output) = await ProcessRunner.RunAsync("crontab", ["-l"], ct: ct);
-            crontab = code == 0 ? output : "";
-        }
+        var (file, crontab) = await ReadCrontabAsync(ct);
         var cronLines = crontab.Split('\n').SkipWhile(l => !l.StartsWith("# BEGIN crm-etl schedule", StringComparison.Ordinal))
             .TakeWhile(l => l != End).Count(l => l.Contains("scheduled-run.sh", StringComparison.Ordinal));
         if (cronLines > 0) installed.Add($"cron: {cronLines} line(s) in {file ?? "the crontab"}");
