@@ -11,7 +11,7 @@ public static class RawXlsx
 {
     public const string MainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
-    public static void Write(string path, string sheetXml, string? sharedStringsXml = null)
+    public static void Write(string path, string sheetXml, string? sharedStringsXml = null, string? stylesXml = null)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         Add(zip, "[Content_Types].xml", $"""
@@ -22,6 +22,7 @@ public static class RawXlsx
             <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
             <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
             {(sharedStringsXml is null ? "" : """<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>""")}
+            {(stylesXml is null ? "" : """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""")}
             </Types>
             """);
         Add(zip, "_rels/.rels", """
@@ -41,10 +42,12 @@ public static class RawXlsx
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
             <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
             {(sharedStringsXml is null ? "" : """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>""")}
+            {(stylesXml is null ? "" : """<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""")}
             </Relationships>
             """);
         Add(zip, "xl/worksheets/sheet1.xml", sheetXml);
         if (sharedStringsXml is not null) Add(zip, "xl/sharedStrings.xml", sharedStringsXml);
+        if (stylesXml is not null) Add(zip, "xl/styles.xml", stylesXml);
     }
 
     private static void Add(ZipArchive zip, string name, string content)

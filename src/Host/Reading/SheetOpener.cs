@@ -91,12 +91,17 @@ internal static class SheetOpener
     // The workbook for the fast reader, or null (the stream rewound) when its layout is one the fast reader does not know.
     private static XlsxWorkbook? FastWorkbook(FileStream stream)
     {
+        XlsxWorkbook? workbook = null;
         try
         {
-            return new XlsxWorkbook(stream);
+            workbook = new XlsxWorkbook(stream);
+            _ = workbook.SharedStrings; // read here, so that a workbook the fast reader cannot take falls back whole
+            _ = workbook.DateStyles;
+            return workbook;
         }
         catch (Exception e) when (e is not (DamagedWorkbookException or OutOfMemoryException))
         {
+            workbook?.Dispose(leaveStreamOpen: true);
             stream.Position = 0;
             return null;
         }

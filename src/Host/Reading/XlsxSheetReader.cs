@@ -15,7 +15,7 @@ namespace CrmEtl.Host.Reading;
 /// white space between them), and nothing may exceed Excel's own limits, so a damaged or hostile file fails fast,
 /// naming the row, in bounded memory (<see cref="DamagedWorkbookException"/>).
 /// </summary>
-internal sealed class XlsxSheetReader : SheetReaderBase
+internal sealed partial class XlsxSheetReader : SheetReaderBase
 {
     // Excel's limits: what a sheet made by anything can hold.
     public const int MostRows = 1_048_576;
@@ -258,7 +258,7 @@ internal sealed class XlsxSheetReader : SheetReaderBase
             else if (type == CellType.Inline && Tag(s, ref i, prefix, "is"u8) && Tag(s, ref i, prefix, "t"u8))
             {
                 if (!Text(s, ref i, out text) || !EndTag(s, ref i, prefix, "t"u8) || !EndTag(s, ref i, prefix, "is"u8)) return 0;
-                cell = text.IsEmpty ? null : XmlByteScanner.Text(text);
+                cell = text.IsEmpty ? null : DecodeEscapes(XmlByteScanner.Text(text));
             }
             else return 0;
             if (!EndTag(s, ref i, prefix, "c"u8)) return 0;
@@ -431,6 +431,18 @@ internal sealed class XlsxSheetReader : SheetReaderBase
         }
     }
 
+    /// <summary>
+    /// Excel writes a character XML cannot hold (a carriage return, a control character) as <c>_xHHHH_</c>, and a
+    /// literal "_x" that would read so as <c>_x005F_x</c>; ExcelDataReader decodes them, and so does this.
+    /// </summary>
+    internal static string DecodeEscapes(string text) =>
+        text.Contains("_x", StringComparison.Ordinal)
+            ? EscapedCharacter().Replace(text, m => ((char)int.Parse(m.Groups[1].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToString())
+            : text;
+
+    [System.Text.RegularExpressions.GeneratedRegex("_x([0-9A-Fa-f]{4})_")]
+    private static partial System.Text.RegularExpressions.Regex EscapedCharacter();
+
     // After an <si> or <is>: its text, <t> directly or in rich-text runs (<r>); phonetic hints (<rPh>, <phoneticPr>)
     // and run properties (<rPr>) are not text. Leaves the scanner past the element's end.
     private static string ReadStringItem(XmlByteScanner xml, ReadOnlySpan<byte> element)
@@ -467,7 +479,7 @@ internal sealed class XlsxSheetReader : SheetReaderBase
             else if (name.SequenceEqual("rPh"u8) || name.SequenceEqual("rPr"u8) || name.SequenceEqual("phoneticPr"u8)) xml.SkipElement();
             else throw new DamagedWorkbookException($"the workbook is damaged: <{Encoding.UTF8.GetString(name)}> inside a string");
         }
-        return many?.ToString() ?? single ?? "";
+        return DecodeEscapes(many?.ToString() ?? single ?? "");
     }
 
     // An inline string with no text is a blank cell, as ExcelDataReader reads it.
@@ -547,8 +559,10 @@ internal sealed class XlsxSheetReader : SheetReaderBase
         if (styles is null) return [];
         var ns = new XmlNamespaceManager(styles.NameTable);
         ns.AddNamespace("m", Main);
-        var custom = styles.SelectNodes("//m:numFmts/m:numFmt", ns)!.OfType<XmlElement>()
-            .ToDictionary(f => int.Parse(f.GetAttribute("numFmtId"), CultureInfo.InvariantCulture), f => f.GetAttribute("formatCode"));
+        // A format id declared twice (some generators do): the last declaration holds, as in ExcelDataReader.
+        var custom = new Dictionary<int, string>();
+        foreach (var f in styles.SelectNodes("//m:numFmts/m:numFmt", ns)!.OfType<XmlElement>())
+            if (int.TryParse(f.GetAttribute("numFmtId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var fmt)) custom[fmt] = f.GetAttribute("formatCode");
         return styles.SelectNodes("//m:cellXfs/m:xf", ns)!.OfType<XmlElement>().Select(xf =>
         {
             var id = int.TryParse(xf.GetAttribute("numFmtId"), out var n) ? n : 0;

@@ -21,7 +21,7 @@ public sealed class XlsxReaderTests
     public static TheoryData<string> Shapes() =>
     [
         "td", "td-shared", "td-datecells", "td-extra", "td-empty", "uc", "uc-shared", "uc-text", "odd",
-        "raw-pretty", "raw-entities", "raw-odd", "raw-long",
+        "raw-pretty", "raw-entities", "raw-odd", "raw-long", "raw-escapes", "raw-numfmt-twice",
     ];
 
     [Theory]
@@ -112,6 +112,17 @@ public sealed class XlsxReaderTests
             case "uc": UcGstReport.Build(uc).Write(path); break;
             case "uc-shared": UcGstReport.Build(uc, new UcReportOptions { MoneyAsText = true, TotalLabelColumn = 1 }).Write(path, sharedStrings: true); break;
             case "uc-text": UcGstReport.Build(uc, new UcReportOptions { InvoiceDateAsText = true }).Write(path); break;
+            case "raw-escapes":
+                // Excel's _xHHHH_ escapes: a carriage return, a tab, a literal "_x" written as _x005F_x
+                RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData><row r="1">""" +
+                    """<c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>a_x0009_b</t></is></c><c r="D1" t="s"><v>2</v></c></row></sheetData></worksheet>""",
+                    $"""<sst xmlns="{RawXlsx.MainNamespace}"><si><t>line one_x000D_</t></si><si><t>_x005F_x0041_ stays</t></si><si><t>no escape _x12_ here</t></si></sst>""");
+                break;
+            case "raw-numfmt-twice":
+                // a generator that declares one format id twice; style 1 is a date
+                RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData><row r="1"><c r="A1" s="1"><v>45973.5</v></c><c r="B1"><v>2</v></c></row></sheetData></worksheet>""",
+                    stylesXml: $"""<styleSheet xmlns="{RawXlsx.MainNamespace}"><numFmts count="2"><numFmt numFmtId="164" formatCode="0.00"/><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>""");
+                break;
             case "raw-pretty":
                 // white space between tags, single quotes, comments, a processing instruction, prefixes mixed
                 RawXlsx.Write(path, $"""
