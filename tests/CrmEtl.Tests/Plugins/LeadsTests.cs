@@ -313,6 +313,26 @@ public sealed class LeadsTests
     }
 
     [Fact]
+    public async Task A_Google_Forms_CSV_export_is_one_sheet_named_after_the_file()
+    {
+        var (host, cs) = await HostAsync();
+        var file = Path.Combine(_dir, "Library quiz (Responses).csv");
+        await File.WriteAllTextAsync(file, "\uFEFFTimestamp,Name,WhatsApp Number,Email,Area,\"How did you hear about us?\"\r\n" +
+            "12/11/2025 10:32:05,Neha Jain,+91 99887-76655,NEHA@Example.com,\"Dwarka, Sector 7\",Instagram\r\n" +
+            "13/11/2025 09:01:00,ravi kumar,9977665544.0,ravi@example,Janakpuri,\"A friend, at school\"\r\n" +
+            "13/11/2025 09:05:00,Ravi Kumar,099776 65544,ravi.k@example.com,,\r\n");
+
+        var run = await IngestAsync(host, file);
+
+        Assert.Equal((3, 2, 0), (run.GetProperty("rows_read").GetInt32(), run.GetProperty("inserted").GetInt32(), run.GetProperty("rejected").GetInt32()));
+        var leads = await LeadsByPhoneAsync(cs, "full_name, email, city, lead_date, source_sheet, source_row, source_payload ->> 'how did you hear about us', cleaning_notes");
+        Assert.Equal(["Neha Jain", "neha@example.com", "Dwarka, Sector 7", new DateOnly(2025, 11, 12), "Library quiz (Responses)", 2L, "Instagram", null], leads["9988776655"]);
+        // the second and third rows are one lead: the first fills, the third only fills the email the second lacked
+        Assert.Equal(["Ravi Kumar", "ravi.k@example.com", "Janakpuri", new DateOnly(2025, 11, 13), "Library quiz (Responses)", 3L, "A friend, at school", "invalid email 'ravi@example'"],
+            leads["9977665544"]);
+    }
+
+    [Fact]
     public async Task A_generated_workbook_of_every_format_loads_exactly_its_leads()
     {
         var (host, cs) = await HostAsync();
