@@ -44,6 +44,42 @@ internal static class Verbs
         return null;
     }
 
+    // One command line per verb, for its help.
+    private static readonly Dictionary<string, string> Examples = new()
+    {
+        ["ingest"] = "./crm-etl ingest --crm td --store a668 --file samples/TD_OrderReport_UttamNagar_2025-11-12_to_2025-11-12.xlsx --json",
+        ["transform"] = "./crm-etl transform --crm uc --all",
+        ["migrate"] = "./crm-etl migrate",
+        ["plugins"] = "./crm-etl plugins",
+        ["status"] = "./crm-etl status --json",
+        ["db"] = "./crm-etl db status",
+        ["download"] = "./crm-etl download --crm all --store all --from auto --to today --headless",
+        ["bootstrap"] = "./crm-etl bootstrap --crm td --store a668",
+        ["demo"] = "./crm-etl demo",
+        ["schedule"] = "./crm-etl schedule install --systemd --user crmetl",
+        ["alerts"] = "./crm-etl alerts test",
+        ["housekeep"] = "./crm-etl housekeep --dry-run",
+    };
+
+    /// <summary>A verb's usage line from its options (required ones bare, the others in brackets, values as placeholders) and its example.</summary>
+    public static string Usage(string verb, Type options)
+    {
+        var parts = new List<string>();
+        foreach (var property in options.GetProperties())
+        {
+            if (property.GetCustomAttribute<ValueAttribute>() is { } value)
+                parts.Add(value.Required ? value.MetaName : $"[{value.MetaName}]");
+            else if (property.GetCustomAttribute<OptionAttribute>() is { } option)
+            {
+                var text = property.PropertyType == typeof(bool)
+                    ? $"--{option.LongName}"
+                    : $"--{option.LongName} {(option.MetaValue is { Length: > 0 } meta ? meta : option.LongName.Replace("-", "_").ToUpperInvariant())}";
+                parts.Add(option.Required ? text : $"[{text}]");
+            }
+        }
+        return $"usage: ./crm-etl {verb} {string.Join(' ', parts)}" + (Examples.TryGetValue(verb, out var example) ? $"\nexample: {example}" : "");
+    }
+
     public static int ReportNotParsed(NotParsed<object> notParsed, HostContext host, string[] args)
     {
         var errors = notParsed.Errors.ToList();
@@ -66,6 +102,8 @@ internal static class Verbs
         }, e => e, verbsIndex: index);
         if (errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError))
         {
+            if (!index && notParsed.TypeInfo.Current is { } verbType && verbType.GetCustomAttribute<VerbAttribute>() is { } verb)
+                Console.Out.WriteLine(Usage(verb.Name, verbType));
             Console.Out.WriteLine(help);
             if (index) PrintPluginVerbs(host, Console.Out);
             return 0;
@@ -93,25 +131,25 @@ internal static class Verbs
 [Verb("ingest", HelpText = "Ingest one file: staging (binary COPY), then the source's SQL models and checks, in one transaction.")]
 internal sealed class IngestOptions
 {
-    [Option("crm", Required = true, HelpText = "Source plugin: td, uc, manual, ... (see `plugins`).")]
+    [Option("crm", MetaValue = "CRM", Required = true, HelpText = "Source plugin: td, uc, manual, ... (see `plugins`).")]
     public string Crm { get; set; } = "";
 
-    [Option("store", HelpText = "Store id, e.g. a668 or sector56 (its code or cost center also work); for sources with stores.")]
+    [Option("store", MetaValue = "ID", HelpText = "Store id, e.g. a668 or sector56 (its code or cost center also work); for sources with stores.")]
     public string? Store { get; set; }
 
-    [Option("file", Required = true, HelpText = "The file (.xlsx, .xls or .csv).")]
+    [Option("file", MetaValue = "PATH", Required = true, HelpText = "The file (.xlsx, .xls or .csv).")]
     public string File { get; set; } = "";
 
-    [Option("report", HelpText = "Which of the source's reports the file is (see `plugins`); default: told by its name, or the only one.")]
+    [Option("report", MetaValue = "R", HelpText = "Which of the source's reports the file is (see `plugins`); default: told by its name, or the only one.")]
     public string? Report { get; set; }
 
-    [Option("max-rejects", Default = IngestRequest.DefaultMaxRejects, HelpText = "More rows that cannot be read than this fail the whole run, changing nothing.")]
+    [Option("max-rejects", MetaValue = "N", Default = IngestRequest.DefaultMaxRejects, HelpText = "More rows that cannot be read than this fail the whole run, changing nothing.")]
     public int MaxRejects { get; set; } = IngestRequest.DefaultMaxRejects;
 
-    [Option("from", HelpText = "First day the file covers (yyyy-MM-dd); default: the earliest order date in it.")]
+    [Option("from", MetaValue = "yyyy-MM-dd", HelpText = "First day the file covers (yyyy-MM-dd); default: the earliest order date in it.")]
     public string? From { get; set; }
 
-    [Option("to", HelpText = "Last day the file covers (yyyy-MM-dd); default: the latest order date in it.")]
+    [Option("to", MetaValue = "yyyy-MM-dd", HelpText = "Last day the file covers (yyyy-MM-dd); default: the latest order date in it.")]
     public string? To { get; set; }
 
     [Option("dry-run", HelpText = "Do everything in a transaction that is rolled back; report what would happen.")]
@@ -124,16 +162,16 @@ internal sealed class IngestOptions
 [Verb("transform", HelpText = "Re-run the SQL models over batches already in staging (after editing a plugin's sql/models).")]
 internal sealed class TransformOptions
 {
-    [Option("crm", HelpText = "Only this source (td, uc, manual, ...); default: all.")]
+    [Option("crm", MetaValue = "CRM", HelpText = "Only this source (td, uc, manual, ...); default: all.")]
     public string? Crm { get; set; }
 
-    [Option("report", HelpText = "Only this report (dataset) of the source; default: all of them.")]
+    [Option("report", MetaValue = "R", HelpText = "Only this report (dataset) of the source; default: all of them.")]
     public string? Report { get; set; }
 
     [Option("all", HelpText = "Every staged batch, oldest first (the default when --batch is not given).")]
     public bool All { get; set; }
 
-    [Option("batch", HelpText = "Only this load_batch_id.")]
+    [Option("batch", MetaValue = "ID", HelpText = "Only this load_batch_id.")]
     public long? Batch { get; set; }
 
     [Option("print-sql", HelpText = "With --batch: run it in a transaction that is rolled back and print every statement the models and checks ran, for psql.")]
@@ -166,16 +204,16 @@ internal sealed class DbOptions
 [Verb("download", HelpText = "Download each selected store's report from its portal, record it, ingest it.")]
 internal sealed class DownloadOptions
 {
-    [Option("crm", Default = "all", HelpText = "td, uc or all.")]
+    [Option("crm", MetaValue = "CRM", Default = "all", HelpText = "td, uc or all.")]
     public string Crm { get; set; } = "all";
 
-    [Option("store", Default = "all", HelpText = "A store id (a668, sector56) or all.")]
+    [Option("store", MetaValue = "ID", Default = "all", HelpText = "A store id (a668, sector56) or all.")]
     public string Store { get; set; } = "all";
 
-    [Option("from", Default = "auto", HelpText = "yyyy-MM-dd, today, or auto (the last covered day minus the overlap; first run: download.firstRunDays back).")]
+    [Option("from", MetaValue = "yyyy-MM-dd|today|auto", Default = "auto", HelpText = "yyyy-MM-dd, today, or auto (the last covered day minus the overlap; first run: download.firstRunDays back).")]
     public string From { get; set; } = "auto";
 
-    [Option("to", Default = "today", HelpText = "yyyy-MM-dd or today (in Asia/Kolkata).")]
+    [Option("to", MetaValue = "yyyy-MM-dd|today", Default = "today", HelpText = "yyyy-MM-dd or today (in Asia/Kolkata).")]
     public string To { get; set; } = "today";
 
     [Option("headless", HelpText = "Run the browser without a window (the default unless crm-etl.json says otherwise).")]
@@ -187,10 +225,10 @@ internal sealed class DownloadOptions
     [Option("keep-files", HelpText = "Keep downloaded files after a successful ingestion (failed ones are always kept).")]
     public bool KeepFiles { get; set; }
 
-    [Option("parallel", HelpText = "Stores downloaded at once, each in its own context of one browser (default: download.parallel in crm-etl.json, 4).")]
+    [Option("parallel", MetaValue = "N", HelpText = "Stores downloaded at once, each in its own context of one browser (default: download.parallel in crm-etl.json, 4).")]
     public int? Parallel { get; set; }
 
-    [Option("report", HelpText = "Only this report of each store (e.g. orders); default: every report its portal gives.")]
+    [Option("report", MetaValue = "R", HelpText = "Only this report of each store (e.g. orders); default: every report its portal gives.")]
     public string? Report { get; set; }
 
     [Option("json", HelpText = "Print the runs as JSON on stdout.")]
@@ -200,10 +238,10 @@ internal sealed class DownloadOptions
 [Verb("bootstrap", HelpText = "Log in to a store's portal once (OTP included) and save its session to its profile file.")]
 internal sealed class BootstrapOptions
 {
-    [Option("crm", Required = true, HelpText = "td or uc.")]
+    [Option("crm", MetaValue = "CRM", Required = true, HelpText = "td or uc.")]
     public string Crm { get; set; } = "";
 
-    [Option("store", Required = true, HelpText = "Store id, e.g. a668.")]
+    [Option("store", MetaValue = "ID", Required = true, HelpText = "Store id, e.g. a668.")]
     public string Store { get; set; } = "";
 
     [Option("headless", HelpText = "No window (only for scripted logins: CRMETL_BOOTSTRAP_USER, _PASSWORD, _PIN, _OTP).")]
@@ -213,7 +251,7 @@ internal sealed class BootstrapOptions
 [Verb("demo", HelpText = "The whole job on the sandbox portals: bootstrap four stores, download 7 days, ingest, run again.")]
 internal sealed class DemoOptions
 {
-    [Option("days", Default = 7, HelpText = "Days to download, ending today.")]
+    [Option("days", MetaValue = "N", Default = 7, HelpText = "Days to download, ending today.")]
     public int Days { get; set; } = 7;
 }
 
@@ -223,7 +261,7 @@ internal sealed class ScheduleOptions
     [Value(0, MetaName = "action", Required = true, HelpText = "print | install | remove | status")]
     public string Action { get; set; } = "";
 
-    [Option("user", HelpText = "The user the systemd services run as (default: the owner of the home).")]
+    [Option("user", MetaValue = "NAME", HelpText = "The user the systemd services run as (default: the owner of the home).")]
     public string? User { get; set; }
 
     [Option("cron", HelpText = "A block in the user's crontab (the default).")]

@@ -108,11 +108,14 @@ public sealed class IngestCliTests(DatabaseFixture db) : IClassFixture<DatabaseF
     [Fact]
     public async Task Help_exits_0_for_every_verb()
     {
-        foreach (var verb in new[] { "ingest", "transform", "migrate", "plugins", "status", "db" })
+        foreach (var verb in new[] { "ingest", "transform", "migrate", "plugins", "status", "db", "download", "bootstrap", "demo", "schedule", "alerts", "housekeep" })
         {
             var result = await _host.RunAsync(verb, "--help");
             Assert.True(result.ExitCode == 0, verb + ": " + result);
             Assert.Contains("--help", result.Stdout); // help asked for is the answer, on stdout
+            Assert.StartsWith($"usage: ./crm-etl {verb}", result.Stdout);
+            Assert.Contains($"\nexample: ./crm-etl {verb}", result.Stdout);
+            Assert.Contains("exit codes:", result.Stdout);
         }
     }
 

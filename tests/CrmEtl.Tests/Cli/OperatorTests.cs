@@ -42,6 +42,10 @@ public sealed class OperatorTests
         Assert.Equal(0, version.ExitCode);
         Assert.Matches(@"^crm-etl \d+\.\d+\.\d+\S*$", version.Stdout.Trim());
         Assert.Equal(0, verbHelp.ExitCode);
+        // a verb's help: its usage line with placeholders, an example, the exit codes, all on stdout
+        Assert.StartsWith("usage: ./crm-etl ingest --crm CRM [--store ID] --file PATH [--report R] [--max-rejects N] [--from yyyy-MM-dd]", verbHelp.Stdout);
+        Assert.Contains("example: ./crm-etl ingest --crm td --store a668 --file samples/", verbHelp.Stdout);
+        Assert.Contains("exit codes: 0 every run succeeded", verbHelp.Stdout);
         Assert.False(Directory.Exists(fresh));
 
         // a stray word is refused, naming it, before anything runs
