@@ -4,7 +4,8 @@
 #   scheduled-run.sh pull CRM    what changed in one API source (passed over when crm-etl.json does not configure it)
 #   scheduled-run.sh             both: the downloads, every API source, housekeeping
 # It runs the built host and never builds or installs anything (./crm-etl does that, by hand). Output goes to
-# $CRMETL_HOME/logs/scheduled-YYYY-MM-DD.log, and under systemd to the journal too.
+# $CRMETL_HOME/logs/scheduled-YYYY-MM-DD.log, and under systemd to the journal too: the runs' tables, warnings and
+# errors (--quiet), not the tool's info lines again, which its own log (crm-etl.log) has already.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CRMETL_HOME="${CRMETL_HOME:-$root/.crm-etl}"
@@ -25,7 +26,7 @@ if [[ -n ${INVOCATION_ID:-} ]]; then exec > >(tee -a "$log") 2>&1; else exec >>"
 echo "=== $(date -Is) scheduled run: ${*:-all}"
 status=0
 if [[ $what != pull ]]; then
-    "$host" download --crm all --store all --from auto --to today --headless || status=1
+    "$host" download --crm all --store all --from auto --to today --headless --quiet || status=1
 fi
 if [[ $what == pull ]]; then
     crms="$2"
@@ -36,8 +37,8 @@ else
     crms=""
 fi
 for crm in $crms; do
-    "$host" pull --crm "$crm" --if-configured || status=1
+    "$host" pull --crm "$crm" --if-configured --quiet || status=1
 done
-if [[ $what != pull ]]; then "$host" housekeep; fi
+if [[ $what != pull ]]; then "$host" housekeep --quiet; fi
 echo "=== $(date -Is) done, exit $status"
 exit $status
