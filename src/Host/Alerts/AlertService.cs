@@ -44,12 +44,10 @@ internal sealed class AlertService(CrmEtlConfig config, string connectionString,
                 failure.Error ?? kind, fix), ct);
         }
 
-        foreach (var s in await StatusCommand.ReadAsync(connectionString, config.Freshness.StaleHours, ct))
+        // a store the configuration no longer runs (disabled, removed) is not stale: it is not downloaded on purpose
+        foreach (var s in (await StatusCommand.ReadAsync(connectionString, config.Freshness.StaleHours, ct)).Select(s => StatusCommand.WithConfiguration(config, s)))
         {
-            // a store the configuration no longer runs (disabled, removed) is not stale: it is not downloaded on purpose
-            var running = config.Stores.Any(c => c.Enabled && string.Equals(c.Crm, s.Crm, StringComparison.OrdinalIgnoreCase) &&
-                                                 string.Equals(c.Id, s.Store, StringComparison.OrdinalIgnoreCase));
-            if (!s.Stale || !running)
+            if (!s.Stale)
             {
                 await RecoverAsync(conn, sender, s.Crm, s.Store, only: "stale", ct: ct);
                 continue;

@@ -43,7 +43,7 @@ internal static class StatusCommand
     {
         var cs = await host.DatabaseAsync(ct);
         var (_, database) = await AdminCommands.DatabaseInfoAsync(cs, ct);
-        var stores = (await ReadAsync(cs, host.Config.Freshness.StaleHours, ct)).Select(s => WithConfiguration(host, s)).ToList();
+        var stores = (await ReadAsync(cs, host.Config.Freshness.StaleHours, ct)).Select(s => WithConfiguration(host.Config, s)).ToList();
         var alerts = new Alerts.AlertSender(host.Config.Alerts);
         if (options.Json)
         {
@@ -75,13 +75,16 @@ internal static class StatusCommand
         return stores.Any(s => s.Stale) ? 1 : 0;
     }
 
-    // What the configuration says of a store: enabled, disabled or removed (its orders stay), and its session file.
-    private static StoreStatus WithConfiguration(HostContext host, StoreStatus s)
+    /// <summary>
+    /// What the configuration says of a store: enabled, disabled or removed (its orders stay), and its session file.
+    /// Only an enabled store can be stale (status and the alerts both ask here).
+    /// </summary>
+    public static StoreStatus WithConfiguration(Config.CrmEtlConfig config, StoreStatus s)
     {
-        var store = host.Config.Stores.FirstOrDefault(c => string.Equals(c.Crm, s.Crm, StringComparison.OrdinalIgnoreCase) &&
-                                                          string.Equals(c.Id, s.Store, StringComparison.OrdinalIgnoreCase));
+        var store = config.Stores.FirstOrDefault(c => string.Equals(c.Crm, s.Crm, StringComparison.OrdinalIgnoreCase) &&
+                                                      string.Equals(c.Id, s.Store, StringComparison.OrdinalIgnoreCase));
         var state = store is null ? "removed" : store.Enabled ? "enabled" : "disabled";
-        string? file = store?.Profile is { Length: > 0 } profile ? Path.GetFullPath(profile, host.Config.BaseDirectory) : null;
+        string? file = store?.Profile is { Length: > 0 } profile ? Path.GetFullPath(profile, config.BaseDirectory) : null;
         double? age = file is not null && File.Exists(file) ? Math.Round((DateTime.UtcNow - File.GetLastWriteTimeUtc(file)).TotalHours, 2) : null;
         return s with { State = state, Stale = s.Stale && state == "enabled", SessionFile = file, SessionAgeHours = age };
     }
