@@ -49,7 +49,7 @@ crmetl_ensure_build() {
                 \( "$@" \) -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null
         }
         if [ ! -f "$stamp" ] || [ ! -f "$CRMETL_ROOT/artifacts/host/crm-etl.dll" ] || \
-           [ -n "$(newer -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name 'setup.sh')" ]; then
+           [ -n "$(newer -name '*.cs' -o -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' -o -name 'setup.sh')" ]; then
             crmetl_say "building (dotnet build -c Release)"
             dotnet build "$CRMETL_ROOT/CrmEtl.sln" -c Release -nologo -v q -clp:ErrorsOnly >&2 || exit 1
             # The host itself, precompiled (ReadyToRun) over that build: a cold run JITs half as much.

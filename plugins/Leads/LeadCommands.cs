@@ -173,53 +173,18 @@ internal static class LeadCommands
 
         await using var conn = await OpenAsync(context, ct);
         var status = await StatusOptionAsync(context, conn, ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        string old;
-        await using (var find = new NpgsqlCommand("select status from leads where lead_id = $1 for update", conn, tx))
-        {
-            find.Parameters.AddWithValue(id);
-            old = await find.ExecuteScalarAsync(ct) as string ?? throw new PluginUsageException($"there is no lead {id} (./crm-etl leads list shows them)");
-        }
-        await using (var update = new NpgsqlCommand($"""
-            update leads l set
-                status = coalesce($2, l.status),
-                status_changed_at = case when $2 is not null and $2 <> l.status then now() else l.status_changed_at end,
-                next_follow_up = case when $2 is not null and $2 <> l.status
-                                      then {Today} + (select s.follow_up_days from lead_statuses s where s.status = $2)
-                                      else l.next_follow_up end,
-                priority = coalesce($3, l.priority),
-                assigned_to = coalesce($4, l.assigned_to),
-                set_by_person = true,
-                updated_at = now()
-            where l.lead_id = $1
-            """, conn, tx))
-        {
-            update.Parameters.AddWithValue(id);
-            update.Parameters.Add(Text(status));
-            update.Parameters.Add(Text(priority));
-            update.Parameters.Add(Text(assign));
-            await update.ExecuteNonQueryAsync(ct);
-        }
-        var changes = new List<string?> { note, priority is null ? null : $"priority {priority}", assign is null ? null : $"assigned to {assign}" };
-        await HistoryAsync(conn, tx, id, old, status ?? old, string.Join("; ", changes.OfType<string>()), By(context), ct);
-        await tx.CommitAsync(ct);
-        await context.Out.WriteLineAsync($"lead {id}: {old} → {status ?? old}{(priority is null ? "" : $", priority {priority}")}{(assign is null ? "" : $", assigned to {assign}")}");
+        // lead_update (0002_lead_update.sql) makes the change and its history line, as the web page's does
+        await using var update = new NpgsqlCommand("select old_status, new_status from lead_update($1, $2, $3, $4, $5, $6)", conn);
+        update.Parameters.AddWithValue(id);
+        foreach (var value in new[] { status, priority, assign, note, By(context) }) update.Parameters.Add(Text(value));
+        await using var reader = await update.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) throw new PluginUsageException($"there is no lead {id} (./crm-etl leads list shows them)");
+        var (old, now) = (reader.GetString(0), reader.GetString(1));
+        await context.Out.WriteLineAsync($"lead {id}: {old} → {now}{(priority is null ? "" : $", priority {priority}")}{(assign is null ? "" : $", assigned to {assign}")}");
         return 0;
     }
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
-
-    private static async Task HistoryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, string old, string @new, string note, string by, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            "insert into lead_status_history (lead_id, old_status, new_status, note, changed_by) values ($1, $2, $3, nullif($4, ''), $5)", conn, tx);
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(old);
-        cmd.Parameters.AddWithValue(@new);
-        cmd.Parameters.AddWithValue(note);
-        cmd.Parameters.AddWithValue(by);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 
     private static async Task<int> AssignAsync(PluginCommandContext context, CancellationToken ct)
     {

@@ -49,6 +49,8 @@ try
         ScheduleOptions o => ScheduleCommand.RunAsync(host, o, ct),
         HousekeepOptions o => Task.FromResult(HousekeepCommand.Run(host, o)),
         AlertsOptions o => AdminCommands.AlertsAsync(host, o, ct),
+        ServeOptions o => CrmEtl.Host.Web.ServeCommand.RunAsync(host, o, ct),
+        UsersOptions o => CrmEtl.Host.Web.UsersCommand.RunAsync(host, o, ct),
         _ => Task.FromResult(2),
     });
 }

@@ -12,7 +12,7 @@ internal static class Verbs
     [
         typeof(IngestOptions), typeof(DownloadOptions), typeof(BootstrapOptions), typeof(DemoOptions), typeof(TransformOptions),
         typeof(MigrateOptions), typeof(PluginsOptions), typeof(StatusOptions), typeof(DbOptions), typeof(ScheduleOptions),
-        typeof(HousekeepOptions), typeof(AlertsOptions),
+        typeof(HousekeepOptions), typeof(AlertsOptions), typeof(ServeOptions), typeof(UsersOptions),
     ];
 
     public static readonly HashSet<string> Names = Types.Select(t => t.GetCustomAttribute<VerbAttribute>()!.Name).ToHashSet();
@@ -59,6 +59,8 @@ internal static class Verbs
         ["schedule"] = "./crm-etl schedule install --systemd --user crmetl",
         ["alerts"] = "./crm-etl alerts test",
         ["housekeep"] = "./crm-etl housekeep --dry-run",
+        ["serve"] = "./crm-etl serve --port 8080",
+        ["users"] = "./crm-etl users add priya --role editor --instances site1,site2",
     };
 
     /// <summary>A verb's usage line from its options (required ones bare, the others in brackets, values as placeholders) and its example.</summary>
@@ -283,4 +285,39 @@ internal sealed class HousekeepOptions
 {
     [Option("dry-run", HelpText = "List what would be removed or moved, and change nothing.")]
     public bool DryRun { get; set; }
+}
+
+[Verb("serve", HelpText = "The web page and the read API for the warehouse (logins, roles, ERP instance grants), in the foreground until stopped.")]
+internal sealed class ServeOptions
+{
+    [Option("port", MetaValue = "N", HelpText = "The port (default: serve.port in crm-etl.json, 8080).")]
+    public int? Port { get; set; }
+
+    [Option("bind", MetaValue = "ADDRESS", HelpText = "The address to listen on (default 127.0.0.1); beyond loopback only with serve.certificate or --insecure-http.")]
+    public string? Bind { get; set; }
+
+    [Option("insecure-http", HelpText = "Listen beyond loopback without TLS, on purpose (passwords and cookies cross the network in clear).")]
+    public bool InsecureHttp { get; set; }
+
+    [Option("demo", HelpText = "Serve the demo's database (crmetl_demo, made by ./crm-etl demo).")]
+    public bool Demo { get; set; }
+}
+
+[Verb("users", HelpText = "The users of the web page and the API: add (password from the terminal or standard input), list, remove, token (prints a new API token once).")]
+internal sealed class UsersOptions
+{
+    [Value(0, MetaName = "action", Required = true, HelpText = "add | list | remove | token")]
+    public string Action { get; set; } = "";
+
+    [Value(1, MetaName = "NAME", HelpText = "The user's name.")]
+    public string? Name { get; set; }
+
+    [Option("role", MetaValue = "viewer|editor|admin", HelpText = "viewer reads; editor also works leads; admin also sees runs' errors and users (users add).")]
+    public string? Role { get; set; }
+
+    [Option("instances", MetaValue = "a,b|all", HelpText = "The ERP instances the user may see (users add; default none, all for an admin).")]
+    public string? Instances { get; set; }
+
+    [Option("demo", HelpText = "The users of the demo's database (crmetl_demo).")]
+    public bool Demo { get; set; }
 }

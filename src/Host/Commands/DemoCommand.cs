@@ -18,6 +18,13 @@ internal static class DemoCommand
 {
     private const string Database = "crmetl_demo";
 
+    /// <summary>Points the host at the demo's database (serve --demo, users --demo).</summary>
+    public static async Task UseDemoDatabaseAsync(HostContext host, CancellationToken ct)
+    {
+        await host.Cluster.EnsureRunningAsync(ct);
+        host.DatabaseOverride = host.Cluster.ConnectionString(Database);
+    }
+
     public static async Task<int> RunAsync(HostContext host, DemoOptions options, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -71,7 +78,18 @@ internal static class DemoCommand
                           $"run 1 inserted {first.Sum(o => o.Ingest?.Inserted ?? 0)}, run 2 inserted {second.Sum(o => o.Ingest?.Inserted ?? 0)}, " +
                           $"updated {second.Sum(o => o.Ingest?.Updated ?? 0)} (today's orders move on with the clock, as on the portals) " +
                           $"and found {second.Sum(o => o.Ingest?.Unchanged ?? 0)} unchanged");
+        await PrintWebLoginAsync(host, connectionString, ct);
         return ok ? 0 : 1;
+    }
+
+    // A demo login for the web page over this database: a new password at every demo, shown here only.
+    private static async Task PrintWebLoginAsync(HostContext host, string connectionString, CancellationToken ct)
+    {
+        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9)).Replace('+', 'x').Replace('/', 'y');
+        await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await Web.WebUsers.AddAsync(db, "demo", "admin", null, password, ct);
+        var port = host.Config.Serve.Port;
+        Console.WriteLine($"\nweb page and API: ./crm-etl serve --demo, then open http://127.0.0.1:{port}/ and log in as demo / {password}");
     }
 
     // The API sources against the sandbox's ERPNext site and CRM: pulled twice (the second finds nothing new).

@@ -41,19 +41,14 @@ internal static class StatusCommand
 
     public static async Task<int> RunAsync(HostContext host, StatusOptions options, CancellationToken ct)
     {
-        var cs = await host.DatabaseAsync(ct);
-        var (_, database) = await AdminCommands.DatabaseInfoAsync(cs, ct);
-        var stores = (await ReadAsync(cs, host.Config.Freshness.StaleHours, ct)).Select(s => WithConfiguration(host.Config, s)).ToList();
+        var report = await ReportAsync(host, await host.DatabaseAsync(ct), ct);
+        var stores = report.Stores;
         var alerts = new Alerts.AlertSender(host.Config.Alerts);
         if (options.Json)
-        {
-            Console.WriteLine(JsonSerializer.Serialize(new { home = host.Paths.Home, database, alerts = alerts.Configured ? alerts.Describe() : null,
-                    stale_hours = host.Config.Freshness.StaleHours, stores },
-                new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-        }
+            Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         else
         {
-            Console.WriteLine($"home {host.Paths.Home}; database {database}");
+            Console.WriteLine($"home {host.Paths.Home}; database {report.Database}");
             Console.WriteLine(alerts.Configured ? $"alerts: {alerts.Describe()}" : $"alerts: {Alerts.AlertService.Unnoticed}");
             Console.WriteLine($"{"crm",-7} {"store",-12} {"cost ctr",-8} {"last good window",-25} {"hours ago",9} {"last run",-10} {"at (IST)",-17} {"orders",7} {"session",-12}  freshness");
             foreach (var s in stores)
@@ -73,6 +68,15 @@ internal static class StatusCommand
         }
         // Only a store the configuration runs can be stale: a disabled or removed one is history, not an alarm.
         return stores.Any(s => s.Stale) ? 1 : 0;
+    }
+
+    /// <summary>What status --json prints and the web API's /stores gives.</summary>
+    public static async Task<StatusReport> ReportAsync(HostContext host, string connectionString, CancellationToken ct)
+    {
+        var (_, database) = await AdminCommands.DatabaseInfoAsync(connectionString, ct);
+        var stores = (await ReadAsync(connectionString, host.Config.Freshness.StaleHours, ct)).Select(s => WithConfiguration(host.Config, s)).ToList();
+        var alerts = new Alerts.AlertSender(host.Config.Alerts);
+        return new StatusReport(host.Paths.Home, database, alerts.Configured ? alerts.Describe() : null, host.Config.Freshness.StaleHours, stores);
     }
 
     /// <summary>
@@ -115,6 +119,8 @@ internal static class StatusCommand
         }
         return stores;
     }
+
+    public sealed record StatusReport(string Home, string Database, string? Alerts, double StaleHours, List<StoreStatus> Stores);
 
     public sealed record StoreStatus(
         string Crm, string Store, string Name, string CostCenter,

@@ -27,6 +27,8 @@ internal sealed class CrmEtlConfig
 
     public HousekeepingConfig Housekeeping { get; set; } = new();
 
+    public ServeConfig Serve { get; set; } = new();
+
     /// <summary>The folder relative paths (profiles, downloads) are resolved against.</summary>
     public string BaseDirectory { get; set; } = Environment.CurrentDirectory;
 
@@ -236,4 +238,22 @@ internal sealed class HousekeepingConfig
 
     /// <summary>When set, old files are moved here instead of deleted.</summary>
     public string? ArchiveFolder { get; set; }
+}
+
+internal sealed class ServeConfig
+{
+    /// <summary>The port of `serve` when --port is not given.</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>The address of `serve` when --bind is not given; beyond loopback only with a certificate (or --insecure-http).</summary>
+    public string Bind { get; set; } = "127.0.0.1";
+
+    /// <summary>A .pfx (its password in CRMETL_SERVE_CERTIFICATE_PASSWORD) or a PEM certificate with <see cref="CertificateKey"/>: serve HTTPS.</summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>The PEM private key of a PEM <see cref="Certificate"/>.</summary>
+    public string? CertificateKey { get; set; }
+
+    /// <summary>Login attempts one address may make per minute; more are refused (429) until the minute is over.</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 10;
 }
