@@ -141,6 +141,8 @@ internal static class WebServer
             c.Response.Headers["X-Content-Type-Options"] = "nosniff";
             c.Response.Headers["X-Frame-Options"] = "DENY";
             c.Response.Headers["Referrer-Policy"] = "same-origin";
+            // pages and data are a user's: never from a cache after a logout (the assets set their own)
+            if (!c.Request.Path.StartsWithSegments("/assets")) c.Response.Headers.CacheControl = "no-store";
             c.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
             await next();
         });

@@ -26,6 +26,25 @@ public sealed class DemoTests
             // the sample leads workbook: 120 rows on five sheets, 2 without a valid mobile, 106 leads
             Assert.Matches(@"leads\s+leads\s+succeeded\s+120\s+120\s+2\s+106\s", result.Stdout);
             Assert.Matches(@"API pulls: \d+ runs; pull 1 wrote [1-9]\d* rows, pull 2 wrote 0", result.Stdout);
+
+            // it ends with the web page's address and a demo login, which works on `serve --demo`: the 390 orders are there
+            var login = System.Text.RegularExpressions.Regex.Match(result.Stdout, @"\./crm-etl serve --demo, then open http://127\.0\.0\.1:\d+/ and log in as demo / (\S+)");
+            Assert.True(login.Success, result.Stdout);
+            var port = WebLogin.FreePort();
+            using var server = host.Start("serve", "--demo", "--port", port.ToString());
+            try
+            {
+                using var client = WebLogin.Client($"http://127.0.0.1:{port}");
+                await WebLogin.WaitForHealthAsync(client, server);
+                using var loggedIn = await WebLogin.PostAsync(client, "demo", login.Groups[1].Value);
+                Assert.Equal(System.Net.HttpStatusCode.Redirect, loggedIn.StatusCode);
+                var days = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/v1/sales/daily")).RootElement;
+                Assert.Equal(390, days.EnumerateArray().Sum(d => d.GetProperty("orders").GetInt32()));
+            }
+            finally
+            {
+                server.Kill();
+            }
         }
         finally
         {

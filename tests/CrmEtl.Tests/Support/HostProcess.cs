@@ -9,6 +9,9 @@ internal sealed class HostProcess(string connectionString)
 
     public Dictionary<string, string> Environment { get; } = new();
 
+    /// <summary>What the next commands read on standard input (a password for <c>users add</c>); none when null.</summary>
+    public string? Stdin { get; set; }
+
     /// <summary>How long one command may take; a CI machine shared with the browser tests runs several times slower.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(3);
 
@@ -69,6 +72,7 @@ internal sealed class HostProcess(string connectionString)
             else psi.Environment.Remove(k);
         }
         var process = Process.Start(psi)!;
+        if (Stdin is not null) process.StandardInput.Write(Stdin);
         process.StandardInput.Close();
         return process;
     }

@@ -40,7 +40,7 @@ const App = (() => {
       else if (key === "class") node.className = value;
       else node.setAttribute(key, value === true ? "" : value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === undefined || child === null) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -86,7 +86,7 @@ const App = (() => {
 
   function show(target, ...nodes) {
     const node = typeof target === "string" ? document.getElementById(target) : target;
-    node.replaceChildren(...nodes);
+    node.replaceChildren(...nodes.flat());
   }
 
   function error(target, e) {

@@ -71,7 +71,7 @@ App.start("erp", async () => {
     const skip = new Set(["doctype", "parent", "parentfield", "parenttype", "owner", "modified_by", "creation", "docstatus"]);
     show("erp",
       el("pre", { class: "json", id: "document" }, JSON.stringify(own, null, 2)),
-      children.map(([field, rows]) => {
+      ...children.map(([field, rows]) => {
         const keys = [...new Set(rows.flatMap(r => Object.keys(r)))].filter(k => !skip.has(k));
         return el("section", { class: "card" }, el("h2", {}, `${field} (${rows.length})`),
           table(keys.map(k => ({ label: k, format: r => typeof r[k] === "object" && r[k] !== null ? JSON.stringify(r[k]) : r[k] ?? "" })), rows));

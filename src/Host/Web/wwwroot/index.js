@@ -12,7 +12,10 @@ App.start("sales", async me => {
   // today so far, per cost center
   const todays = daily.filter(r => r.date === today);
   const sum = rows => rows.reduce((paise, r) => paise + BigInt(r.net_amount.replace(".", "")), 0n);
-  const rupees = paise => { const s = paise.toString().padStart(3, "0"); return s.slice(0, -2) + "." + s.slice(-2); };
+  const rupees = paise => {
+    const negative = paise < 0n, digits = (negative ? -paise : paise).toString().padStart(3, "0");
+    return (negative ? "-" : "") + digits.slice(0, -2) + "." + digits.slice(-2);
+  };
   show("today",
     el("div", { class: "card" }, el("div", { class: "label" }, `Today so far (${today})`),
       el("div", { class: "value", id: "today-total" }, "₹ " + inr(rupees(sum(todays)))),
