@@ -45,10 +45,11 @@ switch (args)
         var salesProSizes = Sizes(Option(args, "--salespro-sizes", "1000000"));
         var erpNext = int.Parse(Option(args, "--erpnext-documents", "100000"));
         var leadRows = int.Parse(Option(args, "--leads-rows", "200000"));
+        var webOrders = int.Parse(Option(args, "--web-orders", "1000000"));
         return await new BenchRunner(root, sizes, portalRuns, Path.GetFullPath(Option(args, "--out", Path.Combine(root, "bench", "results.md"))),
-            pandasSizes, salesProSizes, erpNext, leadRows).RunAsync();
+            pandasSizes, salesProSizes, erpNext, leadRows, webOrders).RunAsync();
     default:
-        Console.Error.WriteLine("usage: crm-etl-bench run [--sizes 10000,100000,1000000] [--portal-runs 5] [--pandas-sizes 10000,100000] [--salespro-sizes 1000000] [--erpnext-documents 100000] [--leads-rows 200000] [--out bench/results.md]\n" +
+        Console.Error.WriteLine("usage: crm-etl-bench run [--sizes 10000,100000,1000000] [--portal-runs 5] [--pandas-sizes 10000,100000] [--salespro-sizes 1000000] [--erpnext-documents 100000] [--leads-rows 200000] [--web-orders 1000000] [--out bench/results.md]\n" +
                                 "       crm-etl-bench samples <dir> | generate <rows> <file> [share] | generate-salespro <rows> <file> [version] | generate-leads <sheets> <rows> <file> | parse <file> [leads]");
         return 2;
 }

@@ -271,6 +271,9 @@ internal sealed class ScheduleOptions
 
     [Option("systemd", HelpText = "A systemd service and timer (times in Asia/Kolkata).")]
     public bool Systemd { get; set; }
+
+    [Option("serve", HelpText = "With --systemd: also the web server (crm-etl serve) as a service, started at boot and restarted when it fails.")]
+    public bool Serve { get; set; }
 }
 
 [Verb("alerts", HelpText = "alerts test: send a test alert through every configured channel (webhook, email); exit 1 when none is configured or one fails.")]

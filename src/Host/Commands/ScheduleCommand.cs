@@ -23,6 +23,8 @@ internal static class ScheduleCommand
     public static async Task<int> RunAsync(HostContext host, ScheduleOptions options, CancellationToken ct)
     {
         if (options.Cron && options.Systemd) throw new UsageException("give --cron or --systemd, not both");
+        if (options.Serve && !options.Systemd)
+            throw new UsageException("--serve installs the web server as a systemd service: give --systemd too (cron starts jobs, it does not keep a server running)");
         var root = Path.GetDirectoryName(host.Paths.SqlRoot)!;
         var wrapper = Path.Combine(root, "scripts", "scheduled-run.sh");
         var jobs = Jobs(host);
@@ -47,11 +49,12 @@ internal static class ScheduleCommand
                         var (service, timer) = SystemdUnits(root, wrapper, env, job, host.Config.Timeouts.RunMinutes, user);
                         Console.WriteLine($"# {job.Unit}.service\n{service}\n# {job.Unit}.timer\n{timer}");
                     }
+                if (options.Serve) Console.WriteLine($"# {ServeUnit}.service\n{ServeService(root, env, user)}");
                 else Console.WriteLine(CronBlock(root, wrapper, env, jobs));
                 return 0;
             case "install":
                 return options.Systemd
-                    ? await InstallSystemdAsync(root, wrapper, env, jobs, host.Config.Timeouts.RunMinutes, user, ct)
+                    ? await InstallSystemdAsync(root, wrapper, env, jobs, host.Config.Timeouts.RunMinutes, user, options.Serve, ct)
                     : await InstallCronAsync(CronBlock(root, wrapper, env, jobs), ct);
             case "remove":
                 return options.Systemd ? await RemoveSystemdAsync(ct) : await InstallCronAsync(null, ct);
@@ -135,6 +138,33 @@ internal static class ScheduleCommand
         return (service.ToString(), timer.ToString());
     }
 
+    private const string ServeUnit = UnitPrefix + "serve";
+
+    /// <summary>The web server as a service: started at boot, restarted when it fails, stopped with SIGTERM (it lets requests finish).</summary>
+    public static string ServeService(string root, IDictionary<string, string> env, string user)
+    {
+        var service = new StringBuilder()
+            .AppendLine("[Unit]")
+            .AppendLine("Description=CrmEtl: the web page and the read API (crm-etl serve)")
+            .AppendLine("Wants=network-online.target")
+            .AppendLine("After=network-online.target")
+            .AppendLine()
+            .AppendLine("[Service]")
+            .AppendLine("Type=simple")
+            .AppendLine($"User={user}")
+            .AppendLine($"WorkingDirectory={root}");
+        foreach (var (key, value) in env) service.AppendLine($"Environment=\"{key}={value}\"");
+        return service.AppendLine($"ExecStart={Path.Combine(root, "artifacts", "host", "crm-etl")} serve --quiet")
+            .AppendLine("Restart=on-failure")
+            .AppendLine("RestartSec=5")
+            .AppendLine("KillSignal=SIGTERM")
+            .AppendLine("TimeoutStopSec=30")
+            .AppendLine()
+            .AppendLine("[Install]")
+            .AppendLine("WantedBy=multi-user.target")
+            .ToString();
+    }
+
     // Replaces the crm-etl block of the crontab (or removes it when block is null), leaving other lines alone.
     private static async Task<int> InstallCronAsync(string? block, CancellationToken ct)
     {
@@ -170,7 +200,7 @@ internal static class ScheduleCommand
     }
 
     private static async Task<int> InstallSystemdAsync(string root, string wrapper, IDictionary<string, string> env,
-        IReadOnlyList<Job> jobs, double runMinutes, string user, CancellationToken ct)
+        IReadOnlyList<Job> jobs, double runMinutes, string user, bool serve, CancellationToken ct)
     {
         var (dir, manage) = SystemdDir();
         Directory.CreateDirectory(dir);
@@ -183,7 +213,12 @@ internal static class ScheduleCommand
             await File.WriteAllTextAsync(Path.Combine(dir, $"{job.Unit}.timer"), timer, ct);
             Console.WriteLine($"wrote {Path.Combine(dir, job.Unit)}.service and .timer ({string.Join(", ", job.Times.Select(t => t.ToString("HH:mm")))} IST)");
         }
-        var timers = string.Join(' ', jobs.Select(j => j.Unit + ".timer"));
+        if (serve)
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, $"{ServeUnit}.service"), ServeService(root, env, user), ct);
+            Console.WriteLine($"wrote {Path.Combine(dir, ServeUnit)}.service (the web server, started at boot)");
+        }
+        var timers = string.Join(' ', jobs.Select(j => j.Unit + ".timer").Concat(serve ? [ServeUnit + ".service"] : []));
         if (manage) await SystemctlAsync(ct, "daemon-reload", "enable --now " + timers);
         else Console.WriteLine($"enable them with: systemctl daemon-reload && systemctl enable --now {timers}");
         return 0;
@@ -196,8 +231,16 @@ internal static class ScheduleCommand
             ? Directory.GetFiles(dir, UnitPrefix + "*.timer").Select(f => Path.GetFileNameWithoutExtension(f)!)
                 .Where(u => u == UnitPrefix + "download" || u.StartsWith(UnitPrefix + "pull-", StringComparison.Ordinal)).Order().ToList()
             : [];
-        if (manage && units.Count > 0) await SystemctlAsync(ct, "disable --now " + string.Join(' ', units.Select(u => u + ".timer")));
-        foreach (var unit in units)
+        var server = Path.Combine(dir, ServeUnit + ".service");
+        if (File.Exists(server))
+        {
+            if (manage) await SystemctlAsync(ct, $"disable --now {ServeUnit}.service");
+            File.Delete(server);
+            units.Add(ServeUnit);
+        }
+        var timers = units.Where(u => u != ServeUnit).ToList();
+        if (manage && timers.Count > 0) await SystemctlAsync(ct, "disable --now " + string.Join(' ', timers.Select(u => u + ".timer")));
+        foreach (var unit in timers)
             foreach (var f in new[] { $"{unit}.service", $"{unit}.timer" }) File.Delete(Path.Combine(dir, f));
         if (manage && units.Count > 0) await SystemctlAsync(ct, "daemon-reload");
         if (!quiet) Console.WriteLine(units.Count == 0 ? $"no crm-etl units in {dir}" : $"removed {string.Join(", ", units)} from {dir}");

@@ -60,7 +60,7 @@ public sealed class ScheduleTests
         host.Environment["CRMETL_Schedule__Pulls__crmapi__0"] = "08:15";
         host.Environment["CRMETL_Schedule__Pulls__crmapi__1"] = "20:45";
 
-        var install = await host.RunAsync("schedule", "install", "--systemd", "--user", "crmetl-ops");
+        var install = await host.RunAsync("schedule", "install", "--systemd", "--serve", "--user", "crmetl-ops");
 
         Assert.True(install.ExitCode == 0, install.ToString());
         Assert.Contains("User=crmetl-ops\n", await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-download.service")));
@@ -74,9 +74,17 @@ public sealed class ScheduleTests
         Assert.Contains($"ExecStart={Repo.Root}/scripts/scheduled-run.sh pull crmapi",
             await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-pull-crmapi.service")));
         Assert.Contains("OnCalendar=*-*-* 02:30:00 Asia/Kolkata", await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-pull-erpnext.timer")));
-        Assert.Equal(6, Directory.GetFiles(dir).Length);
+        // the web server beside the timers: a service of its own, restarted when it fails
+        var serve = await File.ReadAllTextAsync(Path.Combine(dir, "crm-etl-serve.service"));
+        Assert.Contains($"ExecStart={Repo.Root}/artifacts/host/crm-etl serve --quiet\n", serve);
+        Assert.Contains("Restart=on-failure\n", serve);
+        Assert.Contains("User=crmetl-ops\n", serve);
+        Assert.Equal(7, Directory.GetFiles(dir).Length);
         Assert.Equal(0, (await host.RunAsync("schedule", "remove", "--systemd")).ExitCode);
         Assert.Empty(Directory.GetFiles(dir));
+        var cron = await host.RunAsync("schedule", "install", "--serve");
+        Assert.Equal(2, cron.ExitCode);
+        Assert.Contains("--systemd", cron.Stderr);
     }
 
     [Fact]

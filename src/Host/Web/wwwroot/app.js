@@ -114,6 +114,7 @@ const App = (() => {
       const me = await session();
       header(page, me);
       await render(me);
+      document.body.dataset.ready = "true"; // the page's data is drawn (what bench/ times and tests wait for)
     } catch (e) {
       error("page", e);
     }
