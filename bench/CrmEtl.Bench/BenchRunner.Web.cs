@@ -86,7 +86,7 @@ internal sealed partial class BenchRunner
             using var client = new HttpClient { BaseAddress = new Uri(url) };
             client.DefaultRequestHeaders.Authorization = new("Bearer", token);
             foreach (var call in new[] { "/api/v1/sales/daily", "/api/v1/stores", "/api/v1/runs?limit=25", "/api/v1/leads?limit=50", "/api/v1/leads?q=sharma&due=true",
-                         "/api/v1/leads/funnel", "/api/v1/erp/instances", "/api/v1/erp/north/doctypes", "/api/v1/erp/north/Sales%20Invoice?q=0042&modified_since=2025-01-01",
+                         "/api/v1/leads/funnel", "/api/v1/erp/instances", "/api/v1/erp/north/doctypes", "/api/v1/erp/north/Sales%20Invoice?q=Sale-0099&modified_since=2024-01-15",
                          "/api/v1/deals/aggregations?type=daily&limit=1000", "/api/v1/deals/accounts?limit=1000" })
             {
                 var times = new List<double>();
