@@ -32,7 +32,8 @@ internal static class DownloadCommand
         }
         using var playwright = await driver;
         var plan = new DownloadPlan(stores, from, to, headless, options.KeepFiles, parallel, options.Report);
-        var outcomes = await new DownloadService(host, host.Config, connectionString).RunAsync(playwright, plan, ct);
+        var outcomes = await TerminalProgress.RunAsync(options.Json, progress =>
+            new DownloadService(host, host.Config, connectionString) { Progress = progress }.RunAsync(playwright, plan, ct), bars: true);
         RunReport.Print(outcomes, options.Json);
         await new Alerts.AlertService(host.Config, connectionString, host.InvocationId).NotifyAsync(outcomes, ct, host.Paths.Home);
         return outcomes.All(o => o.IsOk) ? 0 : 1;

@@ -29,13 +29,12 @@ internal static class IngestCommand
             store = await StoreDirectory.ResolveAsync(conn, plugin.Info.Crm, id, ct);
         }
 
-        IngestOutcome outcome;
-        using (var progress = TerminalProgress.ForStderr($"{plugin.Info.Crm} {Path.GetFileName(options.File)}", options.Json))
+        var outcome = await TerminalProgress.RunAsync(options.Json, progress =>
         {
             var request = new IngestRequest(plugin, dataset, store, options.File, from, to, host.InvocationId, options.DryRun,
-                MaxRejects: options.MaxRejects, Progress: progress);
-            outcome = await new IngestService(connectionString, host.Paths).IngestAsync(request, ct);
-        }
+                MaxRejects: options.MaxRejects, Progress: progress?.Load($"{plugin.Info.Crm} {Path.GetFileName(options.File)}"));
+            return new IngestService(connectionString, host.Paths).IngestAsync(request, ct);
+        });
         RunReport.Print([outcome], options.Json);
         return outcome.IsFailure ? 1 : 0;
     }

@@ -18,6 +18,9 @@ namespace CrmEtl.Host.Downloads;
 /// </summary>
 internal sealed class DownloadService(HostContext host, CrmEtlConfig config, string connectionString)
 {
+    /// <summary>Told of each store's windows as they are done (the terminal's progress bars), when set.</summary>
+    public IDownloadProgress? Progress { get; init; }
+
     /// <param name="playwright">The run's Playwright driver (started by the caller while the database was checked).</param>
     public async Task<IReadOnlyList<DownloadOutcome>> RunAsync(IPlaywright playwright, DownloadPlan plan, CancellationToken ct)
     {
@@ -55,6 +58,24 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         var windows = await WindowsAsync(store, plan, ct);
         // Each window's reports, one after another: the first report not done is where a failure stopped.
         var jobs = windows.SelectMany(w => reports.Select(r => (w.From, w.To, Report: r))).ToList();
+        Progress?.Planned(scope, jobs.Count);
+        try
+        {
+            return await StoreWindowsAsync(browser, storeConfig, plan, runLimit, store, scope, plugin, reports, outcomes, windows, jobs, ct);
+        }
+        finally
+        {
+            List<DownloadOutcome> done;
+            lock (outcomes) done = outcomes.ToList();
+            Progress?.StoreEnded(scope, done.FirstOrDefault(o => !o.IsOk)?.Status);
+        }
+    }
+
+    private async Task<List<DownloadOutcome>> StoreWindowsAsync(SharedBrowser browser, StoreConfig storeConfig, DownloadPlan plan,
+        CancellationTokenSource runLimit, Store store, string scope, LoadedPlugin plugin, IReadOnlyList<Dataset> reports,
+        List<DownloadOutcome> outcomes, IReadOnlyList<(DateOnly From, DateOnly To)> windows, List<(DateOnly From, DateOnly To, Dataset Report)> jobs,
+        CancellationToken ct)
+    {
 
         await using var storeLock = await StoreLock.TryAcquireAsync(connectionString, store.Crm, store.Id, ct);
         if (storeLock is null)
@@ -118,6 +139,7 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
                     var outcome = await IngestAsync(plugin, report, store, target, from, to, plan.KeepFiles, storeLimit.Token);
                     storeLimit.Token.ThrowIfCancellationRequested(); // an ingestion cut short by the watchdog is a timeout
                     lock (outcomes) outcomes.Add(outcome);
+                    Progress?.WindowDone(scope, outcome.Status);
                 }
                 await ProfileStore.SaveAsync(context, profile, saved, pagesOpened, ct); // the portal may have refreshed its cookies
             }

@@ -147,4 +147,45 @@ public sealed class OperatorTests
         Assert.Equal(1, broken.ExitCode);
         Assert.Contains("1 failed", broken.Stdout);
     }
+
+    [Fact]
+    public async Task A_json_log_file_on_request_and_an_operators_nlog_file_in_place_of_the_built_in_logging()
+    {
+        var cs = await TestCluster.CreateMigratedDatabaseAsync("logs");
+        var host = new HostProcess(cs);
+        host.Environment["CRMETL_LOG_JSON"] = "1";
+        var migrate = await host.RunAsync("migrate", "--verbose");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        var lines = await File.ReadAllLinesAsync(Path.Combine(host.Home, "logs", "crm-etl.jsonl"));
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            var e = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$", e.GetProperty("time").GetString());
+            Assert.Contains(e.GetProperty("level").GetString(), new[] { "debug", "info", "warn", "error" });
+            Assert.True(e.GetProperty("pid").GetInt32() > 0);
+        }
+        Assert.Contains(lines, l => l.Contains("\"event\":\"host.start\""));
+        Assert.Equal(lines.Length, (await File.ReadAllLinesAsync(Path.Combine(host.Home, "logs", "crm-etl.log"))).Length);
+
+        // the example file, edited by an operator: another file name, and the console at the level the tool asks for
+        var custom = new HostProcess(cs);
+        await File.WriteAllTextAsync(Path.Combine(custom.Home, "nlog.config"),
+            (await File.ReadAllTextAsync(Path.Combine(Repo.Root, "nlog.example.config"))).Replace("/crm-etl.log\"", "/operator.log\""));
+        var quiet = await custom.RunAsync("migrate");
+        Assert.True(quiet.ExitCode == 0, quiet.ToString());
+        Assert.DoesNotContain("[DEBUG]", quiet.Stderr);
+        var verbose = await custom.RunAsync("migrate", "--verbose");
+        Assert.Contains("[DEBUG]", verbose.Stderr);
+        Assert.Contains("host.start", await File.ReadAllTextAsync(Path.Combine(custom.Home, "logs", "operator.log")));
+        Assert.True(File.Exists(Path.Combine(custom.Home, "logs", "crm-etl.jsonl")));
+        Assert.False(File.Exists(Path.Combine(custom.Home, "logs", "crm-etl.log")));
+
+        // a broken file costs nothing: the built-in logging takes over and says why
+        await File.WriteAllTextAsync(Path.Combine(custom.Home, "nlog.config"), "<nlog><targets><target xsi:type=");
+        var broken = await custom.RunAsync("migrate");
+        Assert.True(broken.ExitCode == 0, broken.ToString());
+        Assert.Contains("is not a usable NLog configuration", broken.Stderr);
+        Assert.True(File.Exists(Path.Combine(custom.Home, "logs", "crm-etl.log")));
+    }
 }

@@ -58,6 +58,26 @@ public sealed class DownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_backfill_on_a_terminal_shows_each_stores_windows_done_and_none_of_it_into_a_pipe()
+    {
+        // 16 days at download.maxDaysPerRequest 7: three windows, shown as they are done
+        var shown = Path.Combine(Repo.TempDir("terminal"), "download.txt");
+        var onTerminal = await _host.RunAsync("--script-terminal", shown, "download", "--crm", "td", "--store", "a668",
+            "--from", Day.AddDays(-15).ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"));
+        Assert.True(onTerminal.ExitCode == 0, onTerminal.ToString());
+        var terminal = await File.ReadAllTextAsync(shown);
+        Assert.Contains("td/a668: 0 of 3 windows", terminal);
+        Assert.Contains("td/a668: 3 of 3 windows (succeeded)", terminal);
+        Assert.Equal(3, await Db.ScalarAsync<long>(_db, "select count(*) from ingest_audit where status = 'succeeded'"));
+
+        var (piped, runs) = await DownloadAsync("--crm", "td", "--store", "a668", "--from", Day.AddDays(-15).ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"));
+        Assert.True(piped.ExitCode == 0, piped.ToString());
+        Assert.Equal(3, runs.Count);
+        Assert.DoesNotContain("windows", piped.Stderr);
+        Assert.False((piped.Stderr + piped.Stdout).Contains("\u001b["), piped.ToString());
+    }
+
+    [Fact]
     public async Task Keep_files_keeps_them_under_their_canonical_names()
     {
         var (result, _) = await DownloadAsync("--crm", "td", "--store", "a817", "--from", "2025-11-11", "--to", "2025-11-11", "--keep-files");
