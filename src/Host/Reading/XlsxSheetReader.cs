@@ -104,24 +104,42 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
         _width = 0;
         _rowNumber++;
         if (_nextXmlRow > _rowNumber) return true;          // a row the sheet leaves out: empty
-        if (_nextXmlRow == _rowNumber) return ReadRowCells(); // announced by the last look-ahead
+        if (_nextXmlRow == _rowNumber) return ReadRow();      // announced by the last look-ahead
         if (_done) return false;
-        while (_xml.NextTag(spaceOnly: true))
+        if (!NextRowTag(_rowNumber - 1)) return false;
+        if (_nextXmlRow < _rowNumber) throw Damaged($"row {_nextXmlRow} comes after row {_rowNumber - 1}");
+        return _nextXmlRow > _rowNumber || ReadRow();
+    }
+
+    // The next <row> tag, its number in _nextXmlRow (one after `previous` when it has no r); false at the sheet's end.
+    private bool NextRowTag(long previous)
+    {
+        if (!_xml.NextTag(spaceOnly: true)) throw Damaged($"the sheet ends after row {previous}, before its rows are closed (truncated)");
+        if (_xml.Is(XmlTagKind.End, "sheetData"u8))
         {
-            if (_xml.Is(XmlTagKind.End, "sheetData"u8))
-            {
-                FinishSheet();
-                return false;
-            }
-            if (_xml.Kind == XmlTagKind.End || !_xml.LocalName.SequenceEqual("row"u8))
-                throw Damaged($"{Tag()} where a row belongs, after row {_rowNumber - 1}");
-            _nextXmlRow = _xml.TryGetAttribute("r"u8, out var r) ? Integer(r) : _rowNumber;
-            _nextXmlRowEmpty = _xml.Kind == XmlTagKind.Empty;
-            if (_nextXmlRow < _rowNumber) throw Damaged($"row {_nextXmlRow} comes after row {_rowNumber - 1}");
-            if (_nextXmlRow > MostRows) throw Damaged($"row {_nextXmlRow:N0} is beyond Excel's {MostRows:N0} rows");
-            return _nextXmlRow > _rowNumber || ReadRowCells();
+            FinishSheet();
+            return false;
         }
-        throw Damaged($"the sheet ends after row {_rowNumber - 1}, before its rows are closed (truncated)");
+        if (_xml.Kind == XmlTagKind.End || !_xml.LocalName.SequenceEqual("row"u8))
+            throw Damaged($"{Tag()} where a row belongs, after row {previous}");
+        _nextXmlRow = _xml.TryGetAttribute("r"u8, out var r) ? Integer(r) : previous + 1;
+        _nextXmlRowEmpty = _xml.Kind == XmlTagKind.Empty;
+        if (_nextXmlRow < previous) throw Damaged($"row {_nextXmlRow} comes after row {previous}");
+        if (_nextXmlRow > MostRows) throw Damaged($"row {_nextXmlRow:N0} is beyond Excel's {MostRows:N0} rows");
+        return true;
+    }
+
+    // A row's cells, and those of the <row> elements right after it with the same number: some generators write one
+    // element per cell, all with one r (ExcelDataReader reads them as one row). The next other row is announced.
+    private bool ReadRow()
+    {
+        ReadRowCells();
+        while (!_done && NextRowTag(_rowNumber))
+        {
+            if (_nextXmlRow != _rowNumber) return true;
+            ReadRowCells();
+        }
+        return true;
     }
 
     // The end of the rows: the rest of the part is read, unparsed, so that its checksum is checked.

@@ -21,7 +21,7 @@ public sealed class XlsxReaderTests
     public static TheoryData<string> Shapes() =>
     [
         "td", "td-shared", "td-datecells", "td-extra", "td-empty", "uc", "uc-shared", "uc-text", "odd",
-        "raw-pretty", "raw-entities", "raw-odd", "raw-long", "raw-escapes", "raw-numfmt-twice",
+        "raw-pretty", "raw-entities", "raw-odd", "raw-long", "raw-escapes", "raw-numfmt-twice", "raw-row-per-cell",
     ];
 
     [Theory]
@@ -117,6 +117,13 @@ public sealed class XlsxReaderTests
                 RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData><row r="1">""" +
                     """<c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>a_x0009_b</t></is></c><c r="D1" t="s"><v>2</v></c></row></sheetData></worksheet>""",
                     $"""<sst xmlns="{RawXlsx.MainNamespace}"><si><t>line one_x000D_</t></si><si><t>_x005F_x0041_ stays</t></si><si><t>no escape _x12_ here</t></si></sst>""");
+                break;
+            case "raw-row-per-cell":
+                // a generator that writes one <row> element per cell, all of a row with the same r, then a gap, then the last row
+                RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData>""" +
+                    """<row r="1"><c r="A1" t="inlineStr"><is><t>Order No.</t></is></c></row><row r="1"><c r="B1" t="inlineStr"><is><t>Amount</t></is></c></row>""" +
+                    """<row r="2"><c r="A2" t="inlineStr"><is><t>TD-1</t></is></c></row><row r="2"/><row r="2"><c r="C2"><v>12.5</v></c></row><row r="2"><c r="B2"><v>199</v></c></row>""" +
+                    """<row r="4"><c r="A4" t="inlineStr"><is><t>TD-2</t></is></c></row><row r="4"><c r="B4"><v>7</v></c></row></sheetData></worksheet>""");
                 break;
             case "raw-numfmt-twice":
                 // a generator that declares one format id twice; style 1 is a date
