@@ -176,7 +176,7 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
             var cursor = 0;
             while (_xml.NextAttribute(ref cursor, out var name, out var value))
             {
-                if (name.SequenceEqual("r"u8)) column = ColumnIndex(value);
+                if (name.SequenceEqual("r"u8) && ColumnIndex(value) is var lettered and >= 0) column = lettered;
                 else if (name.SequenceEqual("t"u8)) type = value;
                 else if (name.SequenceEqual("s"u8)) style = value;
             }
@@ -281,7 +281,7 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
             else return 0;
             if (!EndTag(s, ref i, prefix, "c"u8)) return 0;
         }
-        if (!r.IsEmpty) column = ColumnIndex(r);
+        if (!r.IsEmpty && ColumnIndex(r) is var lettered and >= 0) column = lettered;
         Store(ref column, cell);
         return i;
     }
@@ -521,7 +521,7 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
             if (column > MostColumns)
                 throw new DamagedWorkbookException($"the workbook is damaged: cell {Shorten(Encoding.UTF8.GetString(reference))} is beyond Excel's {MostColumns:N0} columns");
         }
-        return column == 0 ? throw new InvalidDataException($"cell reference '{Shorten(Encoding.UTF8.GetString(reference))}' has no column letters") : column - 1;
+        return column - 1; // -1: no column letters (r="0", as some generators write): the cell after the last one
     }
 
     private static XmlReaderSettings Settings() => new()

@@ -21,7 +21,7 @@ public sealed class XlsxReaderTests
     public static TheoryData<string> Shapes() =>
     [
         "td", "td-shared", "td-datecells", "td-extra", "td-empty", "uc", "uc-shared", "uc-text", "odd",
-        "raw-pretty", "raw-entities", "raw-odd", "raw-long", "raw-escapes", "raw-numfmt-twice", "raw-row-per-cell",
+        "raw-pretty", "raw-entities", "raw-odd", "raw-long", "raw-escapes", "raw-numfmt-twice", "raw-row-per-cell", "raw-numeric-refs",
     ];
 
     [Theory]
@@ -124,6 +124,12 @@ public sealed class XlsxReaderTests
                     """<row r="1"><c r="A1" t="inlineStr"><is><t>Order No.</t></is></c></row><row r="1"><c r="B1" t="inlineStr"><is><t>Amount</t></is></c></row>""" +
                     """<row r="2"><c r="A2" t="inlineStr"><is><t>TD-1</t></is></c></row><row r="2"/><row r="2"><c r="C2"><v>12.5</v></c></row><row r="2"><c r="B2"><v>199</v></c></row>""" +
                     """<row r="4"><c r="A4" t="inlineStr"><is><t>TD-2</t></is></c></row><row r="4"><c r="B4"><v>7</v></c></row></sheetData></worksheet>""");
+                break;
+            case "raw-numeric-refs":
+                // cell references without column letters: r="0" on every cell, and one numeric r among lettered ones
+                RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData>""" +
+                    """<row r="1"><c r="0" t="inlineStr"><is><t>Order No.</t></is></c><c r="0" t="inlineStr"><is><t>Amount</t></is></c></row>""" +
+                    """<row r="2"><c r="A2" t="inlineStr"><is><t>TD-1</t></is></c><c r="3"><v>199</v></c><c r="D2"><v>4</v></c></row></sheetData></worksheet>""");
                 break;
             case "raw-numfmt-twice":
                 // a generator that declares one format id twice; style 1 is a date
