@@ -30,6 +30,13 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
     private const long MostSmallPartBytes = 64L << 20;
 
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    // Strict OOXML (Excel's "Strict Open XML Spreadsheet"): the same parts and elements under other namespaces.
+    private const string StrictMain = "http://purl.oclc.org/ooxml/spreadsheetml/main";
+    private const string StrictRelationships = "http://purl.oclc.org/ooxml/officeDocument/relationships";
+
+    private static string MainOf(XmlDocument part) => part.DocumentElement?.NamespaceURI == StrictMain ? StrictMain : Main;
     private readonly XlsxWorkbook? _owned;
     private readonly XmlByteScanner _xml;
     private readonly string[] _shared;
@@ -535,7 +542,7 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
     {
         var workbook = Load(zip, "xl/workbook.xml") ?? throw new InvalidDataException("no xl/workbook.xml: not an Excel workbook");
         var ns = new XmlNamespaceManager(workbook.NameTable);
-        ns.AddNamespace("m", Main);
+        ns.AddNamespace("m", MainOf(workbook));
         var date1904 = (workbook.SelectSingleNode("//m:workbookPr", ns) as XmlElement)?.GetAttribute("date1904") is "1" or "true";
         var rels = Load(zip, "xl/_rels/workbook.xml.rels");
         var sheets = new List<(string, string)>();
@@ -543,7 +550,8 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
         foreach (var sheet in workbook.SelectNodes("//m:sheets/m:sheet", ns)!.OfType<XmlElement>())
         {
             n++;
-            var id = sheet.GetAttribute("id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+            var id = sheet.GetAttribute("id", Relationships);
+            if (id.Length == 0) id = sheet.GetAttribute("id", StrictRelationships);
             var target = rels?.DocumentElement?.ChildNodes.OfType<XmlElement>().FirstOrDefault(r => r.GetAttribute("Id") == id)?.GetAttribute("Target")
                          ?? $"worksheets/sheet{n}.xml";
             sheets.Add((sheet.GetAttribute("name"), target.StartsWith('/') ? target.TrimStart('/') : "xl/" + target));
@@ -576,7 +584,7 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
         var styles = Load(zip, "xl/styles.xml");
         if (styles is null) return [];
         var ns = new XmlNamespaceManager(styles.NameTable);
-        ns.AddNamespace("m", Main);
+        ns.AddNamespace("m", MainOf(styles));
         // A format id declared twice (some generators do): the last declaration holds, as in ExcelDataReader.
         var custom = new Dictionary<int, string>();
         foreach (var f in styles.SelectNodes("//m:numFmts/m:numFmt", ns)!.OfType<XmlElement>())

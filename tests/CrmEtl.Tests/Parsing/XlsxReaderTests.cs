@@ -42,6 +42,47 @@ public sealed class XlsxReaderTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_strict_ooxml_workbook_reads_as_its_transitional_twin(bool sharedStrings)
+    {
+        // Excel's "Strict Open XML Spreadsheet": the same parts under the purl.oclc.org namespaces (ExcelDataReader
+        // reads none of it, so the twin in the usual namespaces is the reference)
+        var transitional = Path.Combine(_dir, $"transitional-{sharedStrings}.xlsx");
+        var strict = Path.Combine(_dir, $"strict-{sharedStrings}.xlsx");
+        var orders = TdOrderReport.Orders("a668", new DateOnly(2025, 11, 12), count: 30);
+        TdOrderReport.Build(orders, new TdReportOptions { OrderTimeAsDateCell = true }).Write(transitional, sharedStrings);
+        File.Copy(transitional, strict);
+        using (var zip = System.IO.Compression.ZipFile.Open(strict, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var rewritten = 0;
+            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".xml") || e.FullName.EndsWith(".rels")).ToList())
+            {
+                string text;
+                using (var reader = new StreamReader(entry.Open())) text = reader.ReadToEnd();
+                var changed = text.Replace("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+                    .Replace("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships");
+                if (changed == text) continue;
+                rewritten++;
+                var name = entry.FullName;
+                entry.Delete();
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+                writer.Write(changed);
+            }
+            Assert.True(rewritten >= 4, $"{rewritten} parts rewritten"); // workbook, its rels, styles, the sheet
+        }
+
+        var expected = ReadAll(new XlsxSheetReader(File.OpenRead(transitional)));
+        var actual = ReadAll(new XlsxSheetReader(File.OpenRead(strict)));
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Contains(actual.SelectMany(r => r), c => c is DateTime); // the order times stay dates: the styles were read
+        for (var r = 0; r < expected.Count; r++) Assert.Equal(expected[r], actual[r]);
+        // and the TumbleDry plugin reads it through the host as it reads the transitional one
+        Assert.Equal(Parsed.Read("td", transitional).Rows, Parsed.Read("td", strict).Rows);
+        Assert.Equal(30, Parsed.Read("td", strict).Rows.Count);
+    }
+
     [Fact]
     public void A_workbook_in_the_1904_date_system_gives_its_true_dates_on_every_sheet()
     {
