@@ -40,7 +40,7 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
     private readonly XlsxWorkbook? _owned;
     private readonly XmlByteScanner _xml;
     private readonly string[] _shared;
-    private readonly bool[] _dateStyles;
+    private readonly NumberKind[] _dateStyles;
     private readonly double _dateOffset;   // days from the workbook's date system to the 1900 one (1462 for 1904)
     private object?[] _cells = new object?[64];
     private int _width;
@@ -81,7 +81,7 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
     private const double Date1904Offset = 1462;
 
     // Opens the sheet's part and reads to its rows.
-    private static (string[], bool[], XmlByteScanner) Start(XlsxWorkbook workbook, string sheetPath)
+    private static (string[], NumberKind[], XmlByteScanner) Start(XlsxWorkbook workbook, string sheetPath)
     {
         var entry = workbook.Zip.GetEntry(sheetPath) ?? throw new DamagedWorkbookException($"the workbook names {sheetPath}, which is missing");
         var xml = new XmlByteScanner(CheckedEntryStream.Open(entry));
@@ -450,10 +450,21 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
                 if (text.IsEmpty) return null;
                 if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                     throw Damaged($"a number cell of row {_rowNumber} holds '{Shorten(Encoding.UTF8.GetString(text))}'");
-                return style >= 0 && style < _dateStyles.Length && _dateStyles[style] && number + _dateOffset is > -657435 and < 2958466
-                    ? DateTime.FromOADate(number + _dateOffset)
-                    : number;
+                return (style >= 0 && style < _dateStyles.Length ? _dateStyles[style] : NumberKind.Number) switch
+                {
+                    NumberKind.Date when ExcelDate(number) is { } date => date,
+                    NumberKind.Duration => TimeSpan.FromDays(number),
+                    _ => number,
+                };
         }
+    }
+
+    // A date-formatted number as ExcelDataReader gives it: serials before 1 March 1900 a day later (Excel counts a
+    // 29 February 1900 that never was, so a time-only cell, 0.5, is 31 Dec 1899 12:00); out of range, a number.
+    private DateTime? ExcelDate(double number)
+    {
+        var serial = _dateOffset > 0 ? number + _dateOffset : number is >= 0 and < 60 ? number + 1 : number;
+        return serial is > -657435 and < 2958466 ? DateTime.FromOADate(serial) : null;
     }
 
     /// <summary>
@@ -578,8 +589,8 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
         return [.. strings];
     }
 
-    // Which cell styles (cellXfs, by index) show numbers as dates or times.
-    internal static bool[] DateStyles(ZipArchive zip)
+    // What each cell style (cellXfs, by index) shows a number as: a number, a date or time, or a duration.
+    internal static NumberKind[] DateStyles(ZipArchive zip)
     {
         var styles = Load(zip, "xl/styles.xml");
         if (styles is null) return [];
@@ -592,9 +603,19 @@ internal sealed partial class XlsxSheetReader : SheetReaderBase
         return styles.SelectNodes("//m:cellXfs/m:xf", ns)!.OfType<XmlElement>().Select(xf =>
         {
             var id = int.TryParse(xf.GetAttribute("numFmtId"), out var n) ? n : 0;
-            return custom.TryGetValue(id, out var code) ? IsDateFormat(code) : id is >= 14 and <= 22 or >= 27 and <= 36 or >= 45 and <= 47 or >= 50 and <= 58;
+            return custom.TryGetValue(id, out var code) ? KindOf(code)
+                : id == 46 ? NumberKind.Duration // [h]:mm:ss
+                : id is >= 14 and <= 22 or >= 27 and <= 36 or 45 or 47 or >= 50 and <= 58 ? NumberKind.Date
+                : NumberKind.Number;
         }).ToArray();
     }
+
+    // A format with an elapsed part ([h], [mm], [ss]) shows a duration, as ExcelDataReader reads it (a TimeSpan).
+    private static NumberKind KindOf(string code) =>
+        ElapsedPart().IsMatch(code) ? NumberKind.Duration : IsDateFormat(code) ? NumberKind.Date : NumberKind.Number;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[(h+|m+|s+)\]", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex ElapsedPart();
 
     private static bool IsDateFormat(string code)
     {
@@ -652,7 +673,7 @@ internal sealed class XlsxWorkbook : IDisposable
 {
     private readonly Stream _stream;
     private string[]? _shared;
-    private bool[]? _dateStyles;
+    private NumberKind[]? _dateStyles;
 
     public XlsxWorkbook(Stream stream)
     {
@@ -678,7 +699,7 @@ internal sealed class XlsxWorkbook : IDisposable
 
     public string[] SharedStrings => _shared ??= XlsxSheetReader.SharedStrings(Zip);
 
-    public bool[] DateStyles => _dateStyles ??= XlsxSheetReader.DateStyles(Zip);
+    public NumberKind[] DateStyles => _dateStyles ??= XlsxSheetReader.DateStyles(Zip);
 
     public void Dispose() => Dispose(leaveStreamOpen: false);
 
@@ -687,4 +708,12 @@ internal sealed class XlsxWorkbook : IDisposable
         Zip.Dispose();
         if (!leaveStreamOpen) _stream.Dispose();
     }
+}
+
+/// <summary>What a cell style shows a number as.</summary>
+internal enum NumberKind : byte
+{
+    Number,
+    Date,
+    Duration,
 }

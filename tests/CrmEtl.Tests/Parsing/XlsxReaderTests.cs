@@ -21,7 +21,7 @@ public sealed class XlsxReaderTests
     public static TheoryData<string> Shapes() =>
     [
         "td", "td-shared", "td-datecells", "td-extra", "td-empty", "uc", "uc-shared", "uc-text", "odd",
-        "raw-pretty", "raw-entities", "raw-odd", "raw-long", "raw-escapes", "raw-numfmt-twice", "raw-row-per-cell", "raw-numeric-refs",
+        "raw-pretty", "raw-entities", "raw-odd", "raw-long", "raw-escapes", "raw-numfmt-twice", "raw-row-per-cell", "raw-numeric-refs", "raw-times",
     ];
 
     [Theory]
@@ -171,6 +171,16 @@ public sealed class XlsxReaderTests
                 RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData>""" +
                     """<row r="1"><c r="0" t="inlineStr"><is><t>Order No.</t></is></c><c r="0" t="inlineStr"><is><t>Amount</t></is></c></row>""" +
                     """<row r="2"><c r="A2" t="inlineStr"><is><t>TD-1</t></is></c><c r="3"><v>199</v></c><c r="D2"><v>4</v></c></row></sheetData></worksheet>""");
+                break;
+            case "raw-times":
+                // time-only and duration formats (a sign-up sheet's "time of call", a call's length), built in and custom:
+                // styles 1-9 are h:mm, h:mm:ss, mm:ss, [h]:mm:ss, mmss.0, [h]:mm, [mm]:ss, h:mm AM/PM, d/m/yyyy h:mm
+                RawXlsx.Write(path, $"""<worksheet xmlns="{RawXlsx.MainNamespace}"><sheetData>""" +
+                    string.Concat(new[] { "0.5", "0.75347222", "1.25", "2.0416666", "0", "0.000011574", "45973.4375", "-0.25" }.Select((v, i) =>
+                        $"""<row r="{i + 1}">""" + string.Concat(Enumerable.Range(1, 9).Select(st => $"""<c s="{st}"><v>{v}</v></c>""")) + "</row>")) +
+                    "</sheetData></worksheet>",
+                    stylesXml: $"""<styleSheet xmlns="{RawXlsx.MainNamespace}"><numFmts count="4"><numFmt numFmtId="164" formatCode="[h]:mm"/><numFmt numFmtId="165" formatCode="[mm]:ss"/><numFmt numFmtId="166" formatCode="h:mm AM/PM"/><numFmt numFmtId="167" formatCode="d/m/yyyy h:mm"/></numFmts>""" +
+                        """<cellXfs count="10"><xf numFmtId="0"/><xf numFmtId="20"/><xf numFmtId="21"/><xf numFmtId="45"/><xf numFmtId="46"/><xf numFmtId="47"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="167"/></cellXfs></styleSheet>""");
                 break;
             case "raw-numfmt-twice":
                 // a generator that declares one format id twice; style 1 is a date
