@@ -38,9 +38,14 @@ internal sealed class HostContext(CrmEtlPaths paths)
     public async Task<string> DatabaseAsync(CancellationToken ct)
     {
         if (_connectionString is not null) return _connectionString;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var plugins = Plugins;
+        var found = clock.ElapsedMilliseconds;
         var cs = await ServerAsync(ct);
-        await Schema.MigrateAsync(cs, Paths.SqlRoot, Plugins, ct);
-        await StoreDirectory.SyncAsync(cs, Config.Stores, Plugins.SourceSystems, ct);
+        var server = clock.ElapsedMilliseconds;
+        await Schema.MigrateAsync(cs, Paths.SqlRoot, plugins, ct);
+        var migrated = clock.ElapsedMilliseconds;
+        await StoreDirectory.SyncAsync(cs, Config.Stores, plugins.SourceSystems, ct);
         await PendingRecords.ReplayAsync(Paths.Home, cs, ct); // before the runs they finish are taken for abandoned
         await using (var conn = new Npgsql.NpgsqlConnection(cs))
         {
@@ -48,6 +53,8 @@ internal sealed class HostContext(CrmEtlPaths paths)
             var abandoned = await AuditRecorder.MarkAbandonedAsync(conn, TimeSpan.FromMinutes(2 * Config.Timeouts.RunMinutes), ct);
             if (abandoned > 0) Logging.Log.Warn("host", "audit.abandoned", $"{abandoned} run(s) left 'running' by a dead process marked abandoned");
         }
+        Logging.Log.Debug("host", "startup.timing", $"plugins {found} ms, database reached {server - found} ms, schema checked {migrated - server} ms, " +
+                                                    $"stores and pending records {clock.ElapsedMilliseconds - migrated} ms");
         return _connectionString = cs;
     }
 }

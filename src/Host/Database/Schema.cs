@@ -20,10 +20,15 @@ internal static class Schema
 
     public static async Task<IReadOnlyList<string>> MigrateAsync(string connectionString, string sqlRoot, PluginCatalog plugins, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var scripts = Scripts(sqlRoot, plugins);
+        var read = clock.ElapsedMilliseconds;
         await LegacyUpgrade.RunIfNeededAsync(connectionString, sqlRoot, scripts, ct);
+        var legacy = clock.ElapsedMilliseconds;
         var applied = await new MigrationRunner(connectionString).ApplyAsync(scripts, ct);
+        var journal = clock.ElapsedMilliseconds;
         await EnsureStagingAsync(connectionString, plugins, ct);
+        Log.Debug("db", "schema.timing", $"scripts read {read} ms, legacy check {legacy - read} ms, journal {journal - legacy} ms, staging {clock.ElapsedMilliseconds - journal} ms");
         return applied;
     }
 
