@@ -39,7 +39,7 @@ internal sealed class AlertService(CrmEtlConfig config, string connectionString,
             var kind = failure.Status == IngestOutcome.Failed ? "failed" : failure.Status;
             if (!Alerted.Contains(kind)) continue;
             if (kind == "portal_unavailable" && !await RepeatedAsync(conn, failure, ct)) continue;
-            var fix = kind == "session_expired" ? $"./crm-etl bootstrap --crm {failure.Crm} --store {failure.Store}" : null;
+            var fix = kind == "session_expired" ? Commands.BootstrapCommand.For(failure.Crm, failure.Store) : null;
             await SendOnceAsync(conn, sender, new Alert(runId, failure.Crm, failure.Store, kind, failure.From, failure.To,
                 failure.Error ?? kind, fix), ct);
         }

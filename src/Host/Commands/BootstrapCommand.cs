@@ -13,6 +13,9 @@ namespace CrmEtl.Host.Commands;
 /// </summary>
 internal static class BootstrapCommand
 {
+    /// <summary>The command a person runs to log a store in again (status, alerts, failed downloads, the web page say it).</summary>
+    public static string For(string crm, string store) => $"./crm-etl bootstrap --crm {crm} --store {store}";
+
     public static async Task<int> RunAsync(HostContext host, BootstrapOptions options, CancellationToken ct)
     {
         var store = DownloadCommand.Select(host.Config, options.Crm, options.Store).Single();

@@ -85,7 +85,7 @@ internal static class DemoCommand
     // A demo login for the web page over this database: a new password at every demo, shown here only.
     private static async Task PrintWebLoginAsync(HostContext host, string connectionString, CancellationToken ct)
     {
-        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9)).Replace('+', 'x').Replace('/', 'y');
+        var password = Web.WebUsers.RandomSecret(9);
         await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
         await Web.WebUsers.AddAsync(db, "demo", "admin", null, password, ct);
         var port = host.Config.Serve.Port;

@@ -231,6 +231,9 @@ internal static class ScheduleCommand
             ? Directory.GetFiles(dir, UnitPrefix + "*.timer").Select(f => Path.GetFileNameWithoutExtension(f)!)
                 .Where(u => u == UnitPrefix + "download" || u.StartsWith(UnitPrefix + "pull-", StringComparison.Ordinal)).Order().ToList()
             : [];
+        if (manage && units.Count > 0) await SystemctlAsync(ct, "disable --now " + string.Join(' ', units.Select(u => u + ".timer")));
+        foreach (var unit in units)
+            foreach (var f in new[] { $"{unit}.service", $"{unit}.timer" }) File.Delete(Path.Combine(dir, f));
         var server = Path.Combine(dir, ServeUnit + ".service");
         if (File.Exists(server))
         {
@@ -238,10 +241,6 @@ internal static class ScheduleCommand
             File.Delete(server);
             units.Add(ServeUnit);
         }
-        var timers = units.Where(u => u != ServeUnit).ToList();
-        if (manage && timers.Count > 0) await SystemctlAsync(ct, "disable --now " + string.Join(' ', timers.Select(u => u + ".timer")));
-        foreach (var unit in timers)
-            foreach (var f in new[] { $"{unit}.service", $"{unit}.timer" }) File.Delete(Path.Combine(dir, f));
         if (manage && units.Count > 0) await SystemctlAsync(ct, "daemon-reload");
         if (!quiet) Console.WriteLine(units.Count == 0 ? $"no crm-etl units in {dir}" : $"removed {string.Join(", ", units)} from {dir}");
         return 0;

@@ -43,13 +43,12 @@ internal static class StatusCommand
     {
         var report = await ReportAsync(host, await host.DatabaseAsync(ct), ct);
         var stores = report.Stores;
-        var alerts = new Alerts.AlertSender(host.Config.Alerts);
         if (options.Json)
             Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         else
         {
             Console.WriteLine($"home {host.Paths.Home}; database {report.Database}");
-            Console.WriteLine(alerts.Configured ? $"alerts: {alerts.Describe()}" : $"alerts: {Alerts.AlertService.Unnoticed}");
+            Console.WriteLine($"alerts: {report.Alerts ?? Alerts.AlertService.Unnoticed}");
             Console.WriteLine($"{"crm",-7} {"store",-12} {"cost ctr",-8} {"last good window",-25} {"hours ago",9} {"last run",-10} {"at (IST)",-17} {"orders",7} {"session",-12}  freshness");
             foreach (var s in stores)
             {
@@ -63,7 +62,7 @@ internal static class StatusCommand
                 if (s.State == "enabled" && s.LastRunStatus is not ("succeeded" or "no_data" or "duplicate" or null) && s.LastRunError is not null)
                     Console.WriteLine($"        last error: {s.LastRunError}");
                 if (s.State == "enabled" && s.SessionAgeHours is null && s.SessionFile is not null)
-                    Console.WriteLine($"        no saved session ({s.SessionFile}): ./crm-etl bootstrap --crm {s.Crm} --store {s.Store}");
+                    Console.WriteLine($"        no saved session ({s.SessionFile}): {BootstrapCommand.For(s.Crm, s.Store)}");
             }
         }
         // Only a store the configuration runs can be stale: a disabled or removed one is history, not an alarm.

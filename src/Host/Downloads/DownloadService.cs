@@ -36,7 +36,9 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             await gate.WaitAsync(ct);
             try
             {
-                return await StoreAsync(browser, store, plan, runLimit, ct);
+                var outcomes = await StoreAsync(browser, store, plan, runLimit, ct);
+                Progress?.StoreEnded($"{store.Crm}/{store.Id}", outcomes.FirstOrDefault(o => !o.IsOk)?.Status);
+                return outcomes;
             }
             finally
             {
@@ -59,23 +61,6 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
         // Each window's reports, one after another: the first report not done is where a failure stopped.
         var jobs = windows.SelectMany(w => reports.Select(r => (w.From, w.To, Report: r))).ToList();
         Progress?.Planned(scope, jobs.Count);
-        try
-        {
-            return await StoreWindowsAsync(browser, storeConfig, plan, runLimit, store, scope, plugin, reports, outcomes, windows, jobs, ct);
-        }
-        finally
-        {
-            List<DownloadOutcome> done;
-            lock (outcomes) done = outcomes.ToList();
-            Progress?.StoreEnded(scope, done.FirstOrDefault(o => !o.IsOk)?.Status);
-        }
-    }
-
-    private async Task<List<DownloadOutcome>> StoreWindowsAsync(SharedBrowser browser, StoreConfig storeConfig, DownloadPlan plan,
-        CancellationTokenSource runLimit, Store store, string scope, LoadedPlugin plugin, IReadOnlyList<Dataset> reports,
-        List<DownloadOutcome> outcomes, IReadOnlyList<(DateOnly From, DateOnly To)> windows, List<(DateOnly From, DateOnly To, Dataset Report)> jobs,
-        CancellationToken ct)
-    {
 
         await using var storeLock = await StoreLock.TryAcquireAsync(connectionString, store.Crm, store.Id, ct);
         if (storeLock is null)
@@ -157,7 +142,7 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             }
             var (from, to, report) = jobs[done];
             var message = failure.Kind == "session_expired"
-                ? $"{failure.Message}; a person must log in again: ./crm-etl bootstrap --crm {store.Crm} --store {store.Id}"
+                ? $"{failure.Message}; a person must log in again: {Commands.BootstrapCommand.For(store.Crm, store.Id)}"
                 : failure.Message;
             Log.Error(scope, "download." + failure.Kind, message);
             await RecordNotDownloadedAsync(plugin, report, store, from, to, "failed", failure.Kind, message);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Npgsql;
 
 namespace CrmEtl.Host.Web;
@@ -19,7 +18,7 @@ internal static class WebDatabaseRole
         await conn.OpenAsync(ct);
         var database = conn.Database;
         var role = ("crmetl_web_" + new string(database.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_').ToArray()))[..Math.Min(63, 11 + database.Length)];
-        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', 'x').Replace('/', 'y').TrimEnd('=');
+        var password = WebUsers.RandomSecret(24);
 
         // format() quotes the names and the password on the server: DDL takes no parameters.
         await using (var cmd = new NpgsqlCommand("""

@@ -187,9 +187,8 @@ internal static class WebServer
     // A page is sent to the login form; an API call (or a script) gets the status and a JSON error.
     private static Task Refuse(HttpContext c, string redirect, int status, string message)
     {
-        if (c.Request.Path.StartsWithSegments("/api") || c.Request.Headers.Accept.ToString().Contains("application/json"))
+        if (status == 403 || c.Request.Path.StartsWithSegments("/api") || c.Request.Headers.Accept.ToString().Contains("application/json"))
             return WriteErrorAsync(c, status, message, c.RequestAborted);
-        if (status == 403) return WriteErrorAsync(c, status, message, c.RequestAborted);
         c.Response.Redirect(redirect);
         return Task.CompletedTask;
     }

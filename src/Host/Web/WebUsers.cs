@@ -83,7 +83,7 @@ internal static class WebUsers
     public static async Task<string?> NewTokenAsync(NpgsqlDataSource db, string name, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = RandomSecret(32);
         await using var cmd = db.CreateCommand("""
             insert into web_tokens (token_id, user_name, secret_hash)
             select $1, name, $3 from web_users where name = $2
@@ -141,5 +141,6 @@ internal static class WebUsers
     private static WebUser Read(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<string[]>(2), r.GetFieldValue<DateTimeOffset>(3));
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>A random secret of that many bytes, as URL-safe text (tokens, the server role's and the demo's passwords).</summary>
+    public static string RandomSecret(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
