@@ -2,7 +2,10 @@ using CrmEtl.Abstractions;
 
 namespace CrmEtl.Plugins.TumbleDry;
 
-/// <summary>TumbleDry (QuickDryCleaning): the Order Report of subs/reports.quickdrycleaning.com, per store.</summary>
+/// <summary>
+/// TumbleDry (QuickDryCleaning), per store: the Order Report (what was ordered) and the Sales &amp; Delivery report
+/// (how it was paid) of subs/reports.quickdrycleaning.com.
+/// </summary>
 public sealed class TumbleDryPlugin : ISourcePlugin
 {
     public SourceInfo Info { get; } = new("td", "TumbleDry") { SourceSystem = "TD", HasStores = true };
@@ -16,6 +19,14 @@ public sealed class TumbleDryPlugin : ISourcePlugin
             Layout = OrderReportLayout.Instance,
             ReportType = "OrderReport",
             AllOrNothing = true, // its Total row must reconcile with the rows loaded
+        },
+        new()
+        {
+            Name = "payments",
+            StagingTable = "stg_td_sales_report",
+            Layout = SalesReportLayout.Instance,
+            ReportType = "SalesReport",
+            AllOrNothing = true,
         },
     ];
 

@@ -8,8 +8,9 @@ using Microsoft.Playwright;
 namespace CrmEtl.Plugins.TumbleDry;
 
 /// <summary>
-/// The TumbleDry flow (../shared/spec/portals.md): subs OrderReport.aspx hands a token to the reports host
-/// in the #ifrmReport iframe; the report page takes From/To dates, prepares the file, then downloads it.
+/// The TumbleDry flow (../shared/spec/portals.md): a subs report page (OrderReport.aspx, NEWSalesAndDeliveryReport)
+/// hands a token to the reports host in the #ifrmReport iframe; the report page takes From/To dates, prepares the
+/// file, then downloads it (under whatever name: the file is saved under the host's canonical one).
 /// </summary>
 internal sealed partial class TumbleDryPortal : IPortal
 {
@@ -37,7 +38,7 @@ internal sealed partial class TumbleDryPortal : IPortal
             var path = new Uri(page.Url).AbsolutePath;
             if (path.EndsWith("/App/home", StringComparison.OrdinalIgnoreCase)) return;
             if (credentials is not null && await page.GetByRole(AriaRole.Alert).CountAsync() > 0)
-                throw new PortalException(PortalFailure.SessionExpired, "login",
+                throw new PortalException(PortalFailure.LoginFailed, "login",
                     $"login refused: {await page.GetByRole(AriaRole.Alert).First.InnerTextAsync()}");
             if (path.EndsWith("/App/frmVerification", StringComparison.OrdinalIgnoreCase) && credentials is not null && !otpSent)
             {
@@ -61,7 +62,7 @@ internal sealed partial class TumbleDryPortal : IPortal
         var page = await session.Context.NewPageAsync();
         try
         {
-            var reportUrl = await OpenOrderReportAsync(session, page);
+            var reportUrl = await OpenReportAsync(session, page, SubsPage(report));
             var response = await PortalChecks.GotoAsync(page, reportUrl, "open report page", session.Timeouts);
             if (response is { Status: 401 } || await page.GetByText(ExpiredText()).CountAsync() > 0)
                 throw new PortalException(PortalFailure.SessionExpired, "open report page", "the reports host says the session has expired");
@@ -94,15 +95,24 @@ internal sealed partial class TumbleDryPortal : IPortal
         }
     }
 
-    // subs OrderReport.aspx: closes the overdue popup if it is up, then reads the report frame's address.
-    private static async Task<string> OpenOrderReportAsync(PortalSession session, IPage page)
+    // The subs page of each of the plugin's reports.
+    private static (string Path, string Step) SubsPage(Dataset report) => report.ReportType switch
     {
-        var url = $"{session.Url("subs")}/{session.Store.Code}/App/Reports/OrderReport.aspx";
-        await PortalChecks.GotoAsync(page, url, "open order report", session.Timeouts);
+        "OrderReport" => ("App/Reports/OrderReport.aspx", "open order report"),
+        "SalesReport" => ("App/Reports/NEWSalesAndDeliveryReport", "open sales report"),
+        _ => throw Changed("open report", $"TumbleDry has no report '{report.Name}'"),
+    };
+
+    // A subs report page: closes the overdue popup if it is up, then reads the report frame's address.
+    private static async Task<string> OpenReportAsync(PortalSession session, IPage page, (string Path, string Step) subsPage)
+    {
+        var step = subsPage.Step;
+        var url = $"{session.Url("subs")}/{session.Store.Code}/{subsPage.Path}";
+        await PortalChecks.GotoAsync(page, url, step, session.Timeouts);
         var path = new Uri(page.Url).AbsolutePath;
         if (path.EndsWith("/Login", StringComparison.OrdinalIgnoreCase) || path.Contains("/App/frmVerification", StringComparison.OrdinalIgnoreCase) ||
             await page.Locator("#txtUserId").CountAsync() > 0)
-            throw new PortalException(PortalFailure.SessionExpired, "open order report", "the portal sent the saved session back to its login page");
+            throw new PortalException(PortalFailure.SessionExpired, step, "the portal sent the saved session back to its login page");
 
         var popup = page.Locator("#pnlOrderOverDuePopup");
         if (await popup.IsVisibleAsync())
@@ -121,7 +131,7 @@ internal sealed partial class TumbleDryPortal : IPortal
         }
 
         var frame = page.Locator("#ifrmReport");
-        if (await frame.CountAsync() == 0) throw Changed("open order report", "no report frame #ifrmReport on OrderReport.aspx");
+        if (await frame.CountAsync() == 0) throw Changed(step, $"no report frame #ifrmReport on {subsPage.Path}");
         var deadline = DateTime.UtcNow + session.Timeouts.Navigation;
         while (DateTime.UtcNow < deadline)
         {
@@ -129,7 +139,7 @@ internal sealed partial class TumbleDryPortal : IPortal
             if (!string.IsNullOrWhiteSpace(src) && !src.StartsWith("about:", StringComparison.Ordinal)) return new Uri(new Uri(page.Url), src).ToString();
             await Task.Delay(100);
         }
-        throw Changed("open order report", "the report frame #ifrmReport never got its address");
+        throw Changed(step, "the report frame #ifrmReport never got its address");
     }
 
     private static async Task Fill(IPage page, string label, DateOnly date)

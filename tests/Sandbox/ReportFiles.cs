@@ -12,6 +12,12 @@ public static class ReportFiles
         return Finish(state, storeCode, table);
     }
 
+    public static byte[] TumbleDrySales(SandboxState state, string storeCode, DateOnly from, DateOnly to)
+    {
+        var payments = Days(state, from, to).SelectMany(d => TdSalesReport.Payments(storeCode, d.Day, d.AsOf)).ToList();
+        return Finish(state, storeCode, TdSalesReport.Build(payments));
+    }
+
     public static byte[] UClean(SandboxState state, string storeCode, DateOnly from, DateOnly to)
     {
         var invoices = Days(state, from, to).SelectMany(d => UcGstReport.Invoices(storeCode, d.Day, d.AsOf)).ToList();

@@ -18,6 +18,7 @@ internal static class TumbleDryPortal
         app.MapPost("/Login", async (HttpContext http) =>
         {
             var form = await http.Request.ReadFormAsync();
+            state.Hit(form["pin"].ToString(), "login");
             var account = SandboxAccount.All.FirstOrDefault(a => a.Crm == "td" && a.User == form["user"] &&
                 a.Password == form["password"] && string.Equals(a.StoreCode, form["pin"], StringComparison.OrdinalIgnoreCase));
             if (account is null) return Html.Page("Login", Html.TdLoginForm("Invalid User Id, Password or Branch Pin"), 200);
@@ -51,29 +52,46 @@ internal static class TumbleDryPortal
             Session(http, state) is { } store && Same(store, code)
                 ? Html.Page("Home", $"<h1>Welcome, branch {code}</h1><a href=\"/{code}/App/Reports/OrderReport.aspx\">Order Report</a>{Popup(state, store)}")
                 : Results.Redirect("/Login"));
-        app.MapGet("/{code}/App/Reports/OrderReport.aspx", (string code, HttpContext http) =>
+        MapSubsReport(app, state, reportsBase, "/{code}/App/Reports/OrderReport.aspx", "Order Report", "order-report");
+        MapSubsReport(app, state, reportsBase, "/{code}/App/Reports/NEWSalesAndDeliveryReport", "Sales & Delivery Report", "sales-report");
+        MapAdmin(app, state);
+    }
+
+    // A subs report page: the report frame points at the reports host with a fresh token.
+    private static void MapSubsReport(WebApplication app, SandboxState state, Func<string> reportsBase, string path, string title, string report)
+    {
+        app.MapGet(path, (string code, HttpContext http) =>
         {
             if (Session(http, state) is not { } store || !Same(store, code)) return Results.Redirect("/Login");
             var token = SandboxState.NewId();
             state.ReportTokens[token] = store;
-            var src = $"{reportsBase()}/en/order-report?token={token}";
+            var src = $"{reportsBase()}/en/{report}?token={token}";
             var popup = Popup(state, store);
             // With the popup up, the report frame loads only once the popup is closed (as the portal's script does).
             var frame = popup.Length == 0 ? $"src=\"{src}\"" : $"data-src=\"{src}\"";
-            return Html.Page("Order Report", $$"""
-                <h1>Order Report</h1>
+            return Html.Page(title, $$"""
+                <h1>{{title}}</h1>
                 <iframe id="ifrmReport" {{frame}} width="900" height="500"></iframe>
                 {{popup}}
                 <script>function closeOverdue() { document.getElementById('pnlOrderOverDuePopup').remove();
                   const f = document.getElementById('ifrmReport'); if (f.dataset.src) f.src = f.dataset.src; }</script>
                 """);
         });
-        MapAdmin(app, state);
     }
 
     public static void MapReports(WebApplication app, SandboxState state)
     {
-        app.MapGet("/en/order-report", (HttpContext http, string? token) =>
+        MapReport(app, state, "order-report", "Order Report", _ => "order-report.xlsx", ReportFiles.TumbleDry);
+        // The real portal names this file at random at times: the plugin must not rely on the name.
+        MapReport(app, state, "sales-report", "Sales & Delivery Report",
+            job => job[0] % 2 == 0 ? "sales-report.xlsx" : $"1170-{SandboxState.NewId()[..20]}.xlsx", ReportFiles.TumbleDrySales);
+        MapAdmin(app, state);
+    }
+
+    private static void MapReport(WebApplication app, SandboxState state, string report, string title, Func<string, string> fileName,
+        Func<SandboxState, string, DateOnly, DateOnly, byte[]> build)
+    {
+        app.MapGet($"/en/{report}", (HttpContext http, string? token) =>
         {
             string? store = null;
             if (token is not null && state.ReportTokens.TryGetValue(token, out var byToken))
@@ -86,8 +104,8 @@ internal static class TumbleDryPortal
             else if (http.Request.Cookies[ReportCookie] is { } sid && state.ReportSessions.TryGetValue(sid, out var bySession))
                 store = bySession;
             if (store is null) return Expired();
-            return Html.Page("Order Report", """
-                <h2>Order Report</h2>
+            return Html.Page(title, $$"""
+                <h2>{{title}}</h2>
                 <p><label for="txtFromDate">From</label><input id="txtFromDate" type="text" placeholder="dd MMM yyyy"></p>
                 <p><label for="txtToDate">To</label><input id="txtToDate" type="text" placeholder="dd MMM yyyy"></p>
                 <p><button id="btnExport" type="button">Export</button></p>
@@ -96,20 +114,20 @@ internal static class TumbleDryPortal
                 const status = document.getElementById('lblStatus');
                 document.getElementById('btnExport').onclick = async () => {
                   status.textContent = 'Preparing report...';
-                  const r = await fetch('/en/order-report/prepare', { method: 'POST', headers: { 'content-type': 'application/json' },
+                  const r = await fetch('/en/{{report}}/prepare', { method: 'POST', headers: { 'content-type': 'application/json' },
                     body: JSON.stringify({ from: txtFromDate.value, to: txtToDate.value }) });
                   if (r.status === 401) { status.textContent = 'Your session has expired. Please login again.'; return; }
                   if (!r.ok) { status.textContent = 'Error ' + r.status + ': the report could not be generated.'; return; }
                   const { job } = await r.json();
-                  while (!(await (await fetch('/en/order-report/status?job=' + job)).json()).ready)
+                  while (!(await (await fetch('/en/{{report}}/status?job=' + job)).json()).ready)
                     await new Promise(res => setTimeout(res, 300));
                   status.textContent = 'Report ready';
-                  location.href = '/en/order-report/download?job=' + job;
+                  location.href = '/en/{{report}}/download?job=' + job;
                 };
                 </script>
                 """);
         });
-        app.MapPost("/en/order-report/prepare", async (HttpContext http) =>
+        app.MapPost($"/en/{report}/prepare", async (HttpContext http) =>
         {
             if (ReportSession(http, state) is not { } store) return Results.Json(new { message = "Session expired" }, statusCode: 401);
             var body = await http.Request.ReadFromJsonAsync<Dictionary<string, string>>();
@@ -122,19 +140,17 @@ internal static class TumbleDryPortal
             state.Jobs[job] = new ReportJob(store, from, to, DateTime.UtcNow.AddSeconds(delay));
             return Results.Json(new { job });
         });
-        app.MapGet("/en/order-report/status", (string job) =>
+        app.MapGet($"/en/{report}/status", (string job) =>
             Results.Json(new { ready = state.Jobs.TryGetValue(job, out var j) && DateTime.UtcNow >= j.ReadyAtUtc }));
-        app.MapGet("/en/order-report/download", (HttpContext http, string job) =>
+        app.MapGet($"/en/{report}/download", (HttpContext http, string job) =>
         {
             if (ReportSession(http, state) is not { } store || !state.Jobs.TryGetValue(job, out var j) || j.StoreCode != store) return Expired();
-            state.Hit(store, "download");
-            http.Response.Headers.ContentDisposition = "attachment; filename=\"order-report.xlsx\"";
+            state.Hit(store, report == "order-report" ? "download" : report);
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName(job)}\"";
             if (state.Knobs.HtmlInsteadOfFile && state.Knobs.Applies(store))
                 return Html.Page("Login", Html.TdLoginForm("Your session has expired"));
-            return Results.Bytes(ReportFiles.TumbleDry(state, store, j.From, j.To),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+            return Results.Bytes(build(state, store, j.From, j.To), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
         });
-        MapAdmin(app, state);
     }
 
     private static IResult SignIn(HttpContext http, SandboxState state, string store)

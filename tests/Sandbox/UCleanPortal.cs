@@ -23,6 +23,8 @@ internal static class UCleanPortal
         app.MapPost("/api/v1/auth/login", async (HttpContext http) =>
         {
             var body = await http.Request.ReadFromJsonAsync<Dictionary<string, string>>();
+            var user = SandboxAccount.All.FirstOrDefault(a => a.Crm == "uc" && string.Equals(a.User, body?.GetValueOrDefault("email"), StringComparison.OrdinalIgnoreCase));
+            state.Hit(user?.StoreCode ?? "unknown", "login");
             var account = SandboxAccount.All.FirstOrDefault(a => a.Crm == "uc" &&
                 string.Equals(a.User, body?.GetValueOrDefault("email"), StringComparison.OrdinalIgnoreCase) &&
                 a.Password == body?.GetValueOrDefault("password"));

@@ -10,12 +10,13 @@ public sealed class PortalException(PortalFailure kind, string step, string mess
     /// <summary>The step that failed.</summary>
     public string Step { get; } = step;
 
-    /// <summary>The ledger's word for the kind: session_expired, blocked, portal_unavailable, portal_changed.</summary>
+    /// <summary>The ledger's word for the kind: session_expired, blocked, portal_unavailable, login_failed, portal_changed.</summary>
     public string KindName => Kind switch
     {
         PortalFailure.SessionExpired => "session_expired",
         PortalFailure.Blocked => "blocked",
         PortalFailure.Unavailable => "portal_unavailable",
+        PortalFailure.LoginFailed => "login_failed",
         _ => "portal_changed",
     };
 }

@@ -14,4 +14,7 @@ public enum PortalFailure
 
     /// <summary>The page is not what the flow expects (a selector is gone).</summary>
     Changed,
+
+    /// <summary>The portal refused a stored login (a wrong or changed password): never retried until it changes.</summary>
+    LoginFailed,
 }

@@ -15,6 +15,12 @@ public sealed class ReportLayout
     /// <summary>Header of the key column (e.g. <c>Order No.</c>).</summary>
     public required string KeyHeader { get; init; }
 
+    /// <summary>
+    /// Whether the key names one row of a file (an order): of rows repeating it, only the last is loaded. False for a
+    /// report with several rows per key (the payments of an order), where every row is its own. Default true.
+    /// </summary>
+    public bool UniqueKey { get; init; } = true;
+
     /// <summary>Header of the column that dates a row (e.g. <c>Order Date / Time</c>), or null.</summary>
     public string? DateHeader { get; init; }
 
@@ -48,7 +54,7 @@ public sealed class ReportLayout
         Columns.Select(c => new StagingColumn(c.StagingName, c.Kind)
         {
             InRowHash = c.InRowHash,
-            IsKey = SameHeader(KeyHeader, c.Header),
+            IsKey = UniqueKey && SameHeader(KeyHeader, c.Header),
             IsDate = DateHeader is { } date && SameHeader(date, c.Header),
             IsVersion = VersionHeader is { } version && SameHeader(version, c.Header),
         }).ToArray();

@@ -13,7 +13,7 @@ namespace CrmEtl.Host.Alerts;
 /// </summary>
 internal sealed class AlertService(CrmEtlConfig config, string connectionString, Guid runId)
 {
-    private static readonly HashSet<string> Alerted = ["session_expired", "failed", "timeout", "portal_changed", "portal_unavailable", "stale"];
+    private static readonly HashSet<string> Alerted = ["session_expired", "login_failed", "failed", "timeout", "portal_changed", "portal_unavailable", "stale"];
 
     public const string Unnoticed = "no alerts are configured (alerts.webhookUrl or alerts.smtp in crm-etl.json): failures will go unnoticed";
 
@@ -39,7 +39,7 @@ internal sealed class AlertService(CrmEtlConfig config, string connectionString,
             var kind = failure.Status == IngestOutcome.Failed ? "failed" : failure.Status;
             if (!Alerted.Contains(kind)) continue;
             if (kind == "portal_unavailable" && !await RepeatedAsync(conn, failure, ct)) continue;
-            var fix = kind == "session_expired" ? Commands.BootstrapCommand.For(failure.Crm, failure.Store) : null;
+            var fix = kind is "session_expired" or "login_failed" ? Commands.BootstrapCommand.For(failure.Crm, failure.Store) : null;
             await SendOnceAsync(conn, sender, new Alert(runId, failure.Crm, failure.Store, kind, failure.From, failure.To,
                 failure.Error ?? kind, fix), ct);
         }

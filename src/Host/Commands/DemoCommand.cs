@@ -68,6 +68,8 @@ internal static class DemoCommand
 
         Console.WriteLine("\norders per cost center:");
         await PrintOrdersAsync(connectionString, ct);
+        Console.WriteLine("\nTumbleDry payments per cost center and mode (Sales & Delivery report):");
+        await PrintPaymentsAsync(connectionString, ct);
         var appointments = await SalesProSampleAsync(host, connectionString, ct);
         var leads = await LeadsSampleAsync(host, connectionString, ct);
         var pulled = await PullSandboxesAsync(host, sandbox, connectionString, ct);
@@ -187,6 +189,21 @@ internal static class DemoCommand
             await using var cmd = new NpgsqlCommand(sql, conn);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    private static async Task PrintPaymentsAsync(string connectionString, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand("""
+            select cost_center, payment_mode, count(*), sum(amount),
+                   (select count(*) from orders o where o.cost_center = p.cost_center and o.payment_mode_summary ? p.payment_mode)
+            from order_payments p group by 1, 2 order by 1, 4 desc
+            """, conn);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        Console.WriteLine($"  {"cost ctr",-8} {"mode",-14} {"payments",8} {"amount (INR)",14} {"orders",7}");
+        while (await reader.ReadAsync(ct))
+            Console.WriteLine($"  {reader.GetString(0),-8} {reader.GetString(1),-14} {reader.GetInt64(2),8} {reader.GetDecimal(3),14:N2} {reader.GetInt64(4),7}");
     }
 
     private static async Task PrintOrdersAsync(string connectionString, CancellationToken ct)

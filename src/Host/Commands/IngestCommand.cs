@@ -20,6 +20,7 @@ internal static class IngestCommand
         if (Directory.Exists(options.File)) throw new UsageException($"--file {options.File} is a folder, not a file");
         if (!File.Exists(options.File)) throw new UsageException($"--file {options.File}: no such file");
         var (from, to) = CliDates.Window(options.From, options.To);
+        if (from is null && to is null && CanonicalWindow(options.File) is var (first, last)) (from, to) = (first, last);
         var connectionString = await host.DatabaseAsync(ct);
         Store? store = null;
         if (options.Store is { } id)
@@ -39,15 +40,26 @@ internal static class IngestCommand
         return outcome.IsFailure ? 1 : 0;
     }
 
-    // The report a file is: the plugin's only file dataset, or the one whose report type its canonical name carries.
+    // A canonical name (TD_OrderReport_UttamNagar_2025-11-12_to_2025-11-12.xlsx) says the window the file covers.
+    private static (DateOnly, DateOnly)? CanonicalWindow(string file)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(Path.GetFileName(file), @"_(\d{4}-\d{2}-\d{2})_to_(\d{4}-\d{2}-\d{2})\.[A-Za-z]+$");
+        if (!match.Success) return null;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return DateOnly.TryParseExact(match.Groups[1].Value, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var from) &&
+               DateOnly.TryParseExact(match.Groups[2].Value, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var to) && from <= to
+            ? (from, to)
+            : null;
+    }
+
+    // The report a file is: the one whose report type its canonical name carries, else the plugin's first (its main
+    // report: a file of another is refused by its header, naming the columns it lacks).
     private static Dataset DatasetFor(LoadedPlugin plugin, string file)
     {
         var datasets = plugin.FileDatasets.ToList();
-        if (datasets.Count == 1) return datasets[0];
+        if (datasets.Count == 0) throw new UsageException($"--crm {plugin.Info.Crm} reads no files");
         var name = Path.GetFileName(file);
         var named = datasets.Where(d => d.ReportType is { } type && name.Contains($"_{type}_", StringComparison.OrdinalIgnoreCase)).ToList();
-        return named.Count == 1
-            ? named[0]
-            : throw new UsageException($"--crm {plugin.Info.Crm} reads several reports ({string.Join(", ", datasets.Select(d => d.Name))}): give --report");
+        return named.Count == 1 ? named[0] : datasets[0];
     }
 }

@@ -22,7 +22,8 @@ internal static class StatusCommand
                                        where a.crm = cc.crm and a.store = cc.store_id
                                          and a.status in ('succeeded', 'no_data', 'duplicate')
                                          and d::date between a.from_date and a.to_date)
-                     order by d) as uncovered
+                     order by d) as uncovered,
+               (select count(*) from orders o where o.cost_center = cc.cost_center and o.source_missing_batch is not null) as missing
         from cost_centers cc
         -- the window: of the last successful run that covered days (a file ingested again, a duplicate, covers none anew)
         left join lateral (
@@ -61,6 +62,8 @@ internal static class StatusCommand
                 Console.WriteLine($"{s.Crm,-7} {s.Store,-12} {s.CostCenter,-8} {window,-25} {hours,9} {s.LastRunStatus ?? "-",-10} {at,-17} {s.Orders,7} {session,-12}  {freshness}");
                 if (s.State == "enabled" && s.LastRunStatus is not ("succeeded" or "no_data" or "duplicate" or null) && s.LastRunError is not null)
                     Console.WriteLine($"        last error: {s.LastRunError}");
+                if (s.OrdersMissing > 0)
+                    Console.WriteLine($"        {s.OrdersMissing} orders no longer listed by the portal (orders.source_missing_since)");
                 if (s.State == "enabled" && s.SessionAgeHours is null && s.SessionFile is not null)
                     Console.WriteLine($"        no saved session ({s.SessionFile}): {BootstrapCommand.For(s.Crm, s.Store)}");
             }
@@ -114,7 +117,7 @@ internal static class StatusCommand
                 reader.GetInt64(10),
                 hours is null ? null : Math.Round(hours.Value, 2),
                 reader.GetFieldValue<DateOnly[]>(12).ToList(),
-                hours is null || hours > staleHours));
+                hours is null || hours > staleHours) { OrdersMissing = reader.GetInt64(13) });
         }
         return stores;
     }
@@ -127,6 +130,9 @@ internal static class StatusCommand
         string? LastRunStatus, DateTimeOffset? LastRunAt, string? LastRunError, long Orders,
         double? HoursSinceSuccess, List<DateOnly> UncoveredDays, bool Stale)
     {
+        /// <summary>Orders a complete file of their days no longer lists (kept, marked: orders.source_missing_since).</summary>
+        public long OrdersMissing { get; init; }
+
         /// <summary>enabled, disabled (crm-etl.json says so) or removed (no longer in crm-etl.json).</summary>
         public string State { get; init; } = "enabled";
 

@@ -33,14 +33,14 @@ internal static class TransformCommand
         {
             var set = ModelSet.Load(plugin, dataset, host.Paths.SqlRoot);
             var rebuilt = true;
-            foreach (var (batch, runId, file, from, to) in await BatchesAsync(conn, dataset, options.Batch, ct))
+            foreach (var (batch, runId, file, from, to, store) in await BatchesAsync(conn, dataset, options.Batch, ct))
             {
                 var scope = $"{plugin.Info.Crm}/{dataset.Name}/batch {batch}";
                 await using var tx = await conn.BeginTransactionAsync(ct);
                 try
                 {
                     var trace = options.PrintSql ? SqlTrace.Start() : null;
-                    var result = await BatchRunner.RunAsync(conn, tx, set, new BatchContext(runId, batch, plugin.Info.Crm, dataset.Name, file, from, to, Replay: true), ct);
+                    var result = await BatchRunner.RunAsync(conn, tx, set, new BatchContext(runId, batch, plugin.Info.Crm, dataset.Name, file, from, to, Replay: true) { StoreCode = store }, ct);
                     if (trace is not null)
                     {
                         await tx.RollbackAsync(ct);
@@ -89,23 +89,24 @@ internal static class TransformCommand
     }
 
     // The dataset's staged batches, oldest first, with the run that loaded each (when there is one) and its window.
-    private static async Task<List<(long Batch, long? RunId, string? File, DateOnly? From, DateOnly? To)>> BatchesAsync(
+    private static async Task<List<(long Batch, long? RunId, string? File, DateOnly? From, DateOnly? To, string? Store)>> BatchesAsync(
         NpgsqlConnection conn, Dataset dataset, long? only, CancellationToken ct)
     {
         var table = StagingLoader.Quote(dataset.StagingTable);
         await using var cmd = new NpgsqlCommand($"""
-            select b.load_batch_id, a.run_id, a.filename, a.from_date, a.to_date
+            select b.load_batch_id, a.run_id, a.filename, a.from_date, a.to_date, a.store_code
             from (select distinct load_batch_id from {table} where $1::bigint is null or load_batch_id = $1) b
-            left join lateral (select run_id, filename, from_date, to_date from ingest_audit a
+            left join lateral (select run_id, filename, from_date, to_date, store_code from ingest_audit a
                                where a.load_batch_id = b.load_batch_id order by run_id desc limit 1) a on true
             order by 1
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)only ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        var batches = new List<(long, long?, string?, DateOnly?, DateOnly?)>();
+        var batches = new List<(long, long?, string?, DateOnly?, DateOnly?, string?)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             batches.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4)));
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
         return batches;
     }
 }

@@ -87,6 +87,9 @@ internal sealed class CrmEtlConfig
 
     public string ProfilePath(StoreConfig store) => Resolve(store.Profile ?? $"profiles/{store.Crm}_{store.Id}.json");
 
+    /// <summary>The store's stored login for logging in again by itself (may not exist): default beside its session.</summary>
+    public string LoginPath(StoreConfig store) => Resolve(store.Login ?? Path.ChangeExtension(store.Profile ?? $"profiles/{store.Crm}_{store.Id}.json", ".login.json"));
+
     public IReadOnlyDictionary<string, string> UrlsFor(string crm) =>
         Crms.TryGetValue(crm, out var c) ? c.Urls : new Dictionary<string, string>();
 }
@@ -105,6 +108,9 @@ internal sealed class StoreConfig
 
     /// <summary>Storage state file; default profiles/&lt;crm&gt;_&lt;id&gt;.json.</summary>
     public string? Profile { get; set; }
+
+    /// <summary>Stored login (user, password, pin; mode 0600); default profiles/&lt;crm&gt;_&lt;id&gt;.login.json.</summary>
+    public string? Login { get; set; }
 
     /// <summary>Flow variant (UClean: export-report or generateGST).</summary>
     public string? ExportMode { get; set; }

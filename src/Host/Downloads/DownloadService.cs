@@ -114,13 +114,24 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
                 context = await browser.NewContextAsync(saved, storeLimit.Token);
                 var pagesOpened = false;
                 context.Page += (_, _) => pagesOpened = true;
+                var relogged = false;
                 var session = new PortalSession(context, new PortalStore(store.Crm, store.Id, store.Code, store.Name, storeConfig.ExportMode),
                     config.UrlsFor(store.Crm), Timeouts(), message => Log.Info(scope, "portal", message)) { SavedState = saved };
 
                 foreach (var (from, to, report) in jobs)
                 {
                     var target = Path.Combine(config.Download.Folder!, CanonicalName(plugin, report, store, from, to));
-                    await DownloadWithRetriesAsync(portal, session, report, from, to, target, scope, storeLimit.Token);
+                    try
+                    {
+                        await DownloadWithRetriesAsync(portal, session, report, from, to, target, scope, storeLimit.Token);
+                    }
+                    catch (PortalException e) when (e.Kind == PortalFailure.SessionExpired && !relogged &&
+                                                    StoredLogin.Find(config.LoginPath(storeConfig), store.Crm, store.Id) is { } login)
+                    {
+                        relogged = true; // once per store and run: a portal that keeps refusing locks the account
+                        session = await LogInAgainAsync(portal, session, login, profile, scope, e, storeLimit.Token);
+                        await DownloadWithRetriesAsync(portal, session, report, from, to, target, scope, storeLimit.Token);
+                    }
                     var outcome = await IngestAsync(plugin, report, store, target, from, to, plan.KeepFiles, storeLimit.Token);
                     storeLimit.Token.ThrowIfCancellationRequested(); // an ingestion cut short by the watchdog is a timeout
                     lock (outcomes) outcomes.Add(outcome);
@@ -141,9 +152,13 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
                 lock (outcomes) return outcomes.ToList();
             }
             var (from, to, report) = jobs[done];
-            var message = failure.Kind == "session_expired"
-                ? $"{failure.Message}; a person must log in again: {Commands.BootstrapCommand.For(store.Crm, store.Id)}"
-                : failure.Message;
+            var message = failure.Kind switch
+            {
+                "session_expired" => $"{failure.Message}; a person must log in again: {Commands.BootstrapCommand.For(store.Crm, store.Id)}",
+                "login_failed" => $"{failure.Message}; fix the stored login ({config.LoginPath(storeConfig)} or the CRMETL_LOGIN_ variables) " +
+                                  $"or log in once: {Commands.BootstrapCommand.For(store.Crm, store.Id)}",
+                _ => failure.Message,
+            };
             Log.Error(scope, "download." + failure.Kind, message);
             await RecordNotDownloadedAsync(plugin, report, store, from, to, "failed", failure.Kind, message);
             lock (outcomes)
@@ -155,6 +170,31 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             await CloseQuietlyAsync(context, scope);
         }
         lock (outcomes) return outcomes.ToList(); // an abandoned flow may still be running: hand over a copy
+    }
+
+    // The SRS's auto re-auth: the portal still trusts this device, so the stored login needs no OTP. Its new session is
+    // saved at once; a refused login is remembered and not tried again until it changes.
+    private static async Task<PortalSession> LogInAgainAsync(IPortal portal, PortalSession session, StoredLogin login, string profile, string scope,
+        PortalException expired, CancellationToken ct)
+    {
+        if (login.RefusedBefore)
+            throw new PortalException(PortalFailure.LoginFailed, "login",
+                $"the session has expired, and the stored login ({login.Source}) was refused by the portal before and has not changed since: not tried again");
+        Log.Warn(scope, "session.relogin", $"{expired.Message}; logging in again with the stored login ({login.Source})");
+        try
+        {
+            await portal.LoginAsync(session, login.Credentials(), ct);
+        }
+        catch (PortalException e) when (e.Kind == PortalFailure.LoginFailed)
+        {
+            login.MarkRefused();
+            throw;
+        }
+        login.ClearRefused();
+        foreach (var page in session.Context.Pages.ToList()) await page.CloseAsync();
+        await ProfileStore.SaveAsync(session.Context, profile, ct);
+        Log.Info(scope, "session.renewed", $"logged in again without a person; the new session is saved to {profile}");
+        return session with { SavedState = await File.ReadAllTextAsync(profile, ct) };
     }
 
     private static async Task CloseQuietlyAsync(IBrowserContext? context, string scope)

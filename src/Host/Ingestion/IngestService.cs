@@ -64,9 +64,13 @@ internal sealed class IngestService(string connectionString, CrmEtlPaths paths)
             {
                 step = "parse";
                 var batchId = await AuditRecorder.NextBatchIdAsync(conn, tx, ct);
+                // A whole file of its window may say what it no longer lists (models that ask crm_etl_complete_file()),
+                // so its models run even when it staged nothing, and see the rows it left out (batch_left_out).
+                var complete = request.From is not null && request.To is not null && request.Dataset.AllOrNothing;
+                var decides = complete && set.DecidesOnCompleteFiles;
                 // Rows already loaded as they are need no staging (a big file's, while the models are current).
                 var leftOut = current && new FileInfo(request.FilePath).Length >= LeaveOutUnchangedFromBytes
-                    ? await UnchangedRows.LoadAsync(conn, tx, set, request.Store, ct)
+                    ? await UnchangedRows.LoadAsync(conn, tx, set, request.Store, keepHashes: decides && set.ReadsLeftOut, ct)
                     : null;
                 var parser = LoadedPlugin.ParserFor(request.Dataset);
                 var lineage = new StagingLoader.Lineage(request.Plugin.Info.SourceSystem, request.Store?.Code, request.Store?.CostCenter, md5, batchId);
@@ -92,7 +96,7 @@ internal sealed class IngestService(string connectionString, CrmEtlPaths paths)
                     $"parse+copy {(DateTime.UtcNow - started).TotalSeconds:0.000} s ({copied.Read} rows read, {copied.Staged} staged, {rejects.Count} rejected)");
 
                 var read = copied.Read + rejects.Count;
-                if (read == 0)
+                if (read == 0 && !decides)
                 {
                     outcome = new IngestOutcome(crm, request.Store?.Id, request.FilePath, md5, IngestOutcome.NoData) { Warnings = summary.Warnings };
                 }
@@ -108,13 +112,16 @@ internal sealed class IngestService(string connectionString, CrmEtlPaths paths)
                     var tables = new List<TableCounts>();
                     var modelRejects = 0L;
                     var warnings = summary.Warnings.ToList();
-                    if (copied.Staged > 0)
+                    if (copied.Staged > 0 || decides)
                     {
                         request.Progress?.Step($"modelling {copied.Staged:N0} staged rows");
                         var modelled = DateTime.UtcNow;
                         await StagingStatistics.RefreshAsync(conn, tx, request.Dataset.StagingTable, copied.Staged, ct);
-                        var result = await BatchRunner.RunAsync(conn, tx, set,
-                            new BatchContext(runId.Value, batchId, crm, request.Dataset.Name, fileName, from, to) { Staged = copied.Staged }, ct);
+                        var context = new BatchContext(runId.Value, batchId, crm, request.Dataset.Name, fileName, from, to)
+                        {
+                            Staged = copied.Staged, StoreCode = request.Store?.Code, CompleteFile = complete, LeftOut = leftOut?.LeftOutHashes,
+                        };
+                        var result = await BatchRunner.RunAsync(conn, tx, set, context, ct);
                         tables.AddRange(result.Tables);
                         modelRejects = result.Rejected;
                         warnings.AddRange(result.Warnings.Select(w => w.Message));
@@ -123,7 +130,7 @@ internal sealed class IngestService(string connectionString, CrmEtlPaths paths)
                     if (leftOut is { Unchanged: > 0 })
                         tables = TableCounts.Sum(tables.Prepend(new TableCounts(leftOut.Target, 0, 0, leftOut.Unchanged))).ToList();
                     rejects.CheckTotal(modelRejects);
-                    outcome = new IngestOutcome(crm, request.Store?.Id, request.FilePath, md5, IngestOutcome.Succeeded)
+                    outcome = new IngestOutcome(crm, request.Store?.Id, request.FilePath, md5, read == 0 ? IngestOutcome.NoData : IngestOutcome.Succeeded)
                     {
                         RowsStaged = copied.Staged, Tables = tables, BatchId = batchId, From = from, To = to,
                         Rejected = rejects.Count + modelRejects, Warnings = warnings,

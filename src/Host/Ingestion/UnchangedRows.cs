@@ -34,6 +34,9 @@ internal sealed class UnchangedRows
         _seen = new Dictionary<ulong, bool>(built.Count);
     }
 
+    /// <summary>The row hashes of the rows left out, when asked for (models that read <c>batch_left_out</c>).</summary>
+    public List<UInt128>? LeftOutHashes { get; init; }
+
     /// <summary>The table whose rows were built from the rows left out.</summary>
     public string Target { get; }
 
@@ -62,6 +65,7 @@ internal sealed class UnchangedRows
         if (!_built.Contains(rowHash)) return true;
 
         leftOut = true;
+        LeftOutHashes?.Add(rowHash);
         Rows++;
         Unchanged++;
         if (_date >= 0 && values[_date] is DateTime time)
@@ -90,11 +94,12 @@ internal sealed class UnchangedRows
 
     /// <summary>
     /// For a dataset with key columns whose first merge target keeps lineage (<c>source_row_hash</c>, <c>load_batch_id</c>):
-    /// the row hashes its rows of this dataset and store were built from. Read in the load's transaction, after it took
+    /// the row hashes its rows of this dataset and store were built from; <paramref name="keepHashes"/>: remember the hashes
+    /// of the rows left out (for <c>batch_left_out</c>). Read in the load's transaction, after it took
     /// the store's lock, so no other load of the store changes them before this one commits. Null when not applicable,
     /// and for a dataset and store with nothing loaded yet.
     /// </summary>
-    public static async Task<UnchangedRows?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ModelSet set, Store? store, CancellationToken ct)
+    public static async Task<UnchangedRows?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ModelSet set, Store? store, bool keepHashes, CancellationToken ct)
     {
         var columns = set.Dataset.Columns;
         var keys = Enumerable.Range(0, columns.Count).Where(i => columns[i].IsKey).ToArray();
@@ -136,6 +141,6 @@ internal sealed class UnchangedRows
             } while (await reader.NextResultAsync(ct));
         }
         // An empty set (the store's first load) leaves nothing out: no need to track the file's keys either.
-        return built.Count == 0 ? null : new UnchangedRows(built, keys, date, primary.Target!);
+        return built.Count == 0 ? null : new UnchangedRows(built, keys, date, primary.Target!) { LeftOutHashes = keepHashes ? [] : null };
     }
 }

@@ -13,4 +13,13 @@ internal sealed record BatchContext(long? RunId, long BatchId, string Crm, strin
 {
     /// <summary>The rows staged for it, when the load knows (the batch view is planned by it).</summary>
     public long? Staged { get; init; }
+
+    /// <summary>The store code of the load (crm_etl_store()), for a source with stores.</summary>
+    public string? StoreCode { get; init; }
+
+    /// <summary>Whether the batch is a whole file of its window (crm_etl_complete_file()): never for a replay.</summary>
+    public bool CompleteFile { get; init; }
+
+    /// <summary>The row hashes of the file's rows left out of staging as unchanged (batch_left_out), when any.</summary>
+    public IReadOnlyList<UInt128>? LeftOut { get; init; }
 }

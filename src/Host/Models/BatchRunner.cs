@@ -17,15 +17,15 @@ internal static class BatchRunner
     {
         var scope = $"{batch.Crm}/{batch.Dataset}";
         await using (var settings = new NpgsqlCommand(
-                         "select set_config('crmetl.load_batch_id', $1, true), set_config('crmetl.window_from', $2, true), set_config('crmetl.window_to', $3, true)",
+                         "select set_config('crmetl.load_batch_id', $1, true), set_config('crmetl.window_from', $2, true), " +
+                         "set_config('crmetl.window_to', $3, true), set_config('crmetl.store_code', $4, true), set_config('crmetl.complete_file', $5, true)",
                          conn, tx))
         {
-            settings.Parameters.AddWithValue(batch.BatchId.ToString(CultureInfo.InvariantCulture));
-            settings.Parameters.AddWithValue(batch.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
-            settings.Parameters.AddWithValue(batch.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
+            foreach (var value in Settings(batch)) settings.Parameters.AddWithValue(value);
             await settings.ExecuteNonQueryAsync(ct);
         }
         SqlTrace.Add(SettingsSql(batch));
+        if (set.ReadsLeftOut) await LeftOutAsync(conn, tx, batch.LeftOut ?? [], ct);
         var view = BatchView(set.Dataset, batch.BatchId, batch.Staged);
         SqlTrace.Add(view);
         await using (var create = new NpgsqlCommand(view, conn, tx)) await create.ExecuteNonQueryAsync(ct);
@@ -70,13 +70,40 @@ internal static class BatchRunner
         return new BatchResult(TableCounts.Sum(tables), rejected, found);
     }
 
+    private static string[] Settings(BatchContext batch) =>
+    [
+        batch.BatchId.ToString(CultureInfo.InvariantCulture),
+        batch.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        batch.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        batch.StoreCode ?? "",
+        batch.CompleteFile && !batch.Replay ? "true" : "false",
+    ];
+
     // The settings as psql would set them (for the trace; the host sets them with parameters).
     private static string SettingsSql(BatchContext batch)
     {
-        string Quoted(string? value) => "'" + (value ?? "").Replace("'", "''") + "'";
-        return $"select set_config('crmetl.load_batch_id', {Quoted(batch.BatchId.ToString(CultureInfo.InvariantCulture))}, true), " +
-               $"set_config('crmetl.window_from', {Quoted(batch.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}, true), " +
-               $"set_config('crmetl.window_to', {Quoted(batch.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}, true)";
+        string[] names = ["load_batch_id", "window_from", "window_to", "store_code", "complete_file"];
+        return "select " + string.Join(", ", names.Zip(Settings(batch), (n, v) => $"set_config('crmetl.{n}', '{v.Replace("'", "''")}', true)"));
+    }
+
+    // batch_left_out: the hashes of a big file's rows that were left out of staging as unchanged (they are in the file).
+    private static async Task LeftOutAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<UInt128> hashes, CancellationToken ct)
+    {
+        const string create = "drop table if exists pg_temp.batch_left_out;\ncreate temp table batch_left_out (row_hash text not null) on commit drop";
+        SqlTrace.Add(create);
+        await using (var cmd = new NpgsqlCommand(create, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        if (hashes.Count == 0) return;
+        await using (var import = await conn.BeginBinaryImportAsync("copy batch_left_out (row_hash) from stdin (format binary)", ct))
+        {
+            foreach (var hash in hashes)
+            {
+                await import.StartRowAsync(ct);
+                await import.WriteAsync(RowHasher.Hex(hash), NpgsqlTypes.NpgsqlDbType.Text, ct);
+            }
+            await import.CompleteAsync(ct);
+        }
+        await using var analyze = new NpgsqlCommand("analyze pg_temp.batch_left_out", conn, tx);
+        await analyze.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

@@ -19,6 +19,18 @@ internal sealed record ModelSet(LoadedPlugin Plugin, Dataset Dataset, IReadOnlyL
     /// <summary>transform_state's key: crm/dataset.</summary>
     public string StateKey => $"{Plugin.Info.Crm}/{Dataset.Name}";
 
+    /// <summary>
+    /// Whether a model reads <c>batch_left_out</c> (the row hashes of a big file's rows left out of staging as
+    /// unchanged): the host then fills it.
+    /// </summary>
+    public bool ReadsLeftOut => Models.Any(m => m.Sql.Contains("batch_left_out", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Whether a model decides something from a whole file (<c>crm_etl_complete_file()</c>): the models then run for
+    /// every complete file, even one with no row to stage (all unchanged, or none at all).
+    /// </summary>
+    public bool DecidesOnCompleteFiles => Models.Any(m => m.Sql.Contains("crm_etl_complete_file", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The tables the models write.</summary>
     public IEnumerable<string> Targets => Models.Where(m => m.Target is not null).Select(m => m.Target!).Distinct();
 

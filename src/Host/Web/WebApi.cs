@@ -127,6 +127,7 @@ internal static class WebApi
             (not ("failed" or "abandoned"), _) => null,
             ("abandoned", _) => $"its process died; run it again: ./crm-etl download {scope}",
             (_, "session_expired" or "login") => $"the portal's saved session has expired; a person logs in once: {Commands.BootstrapCommand.For(crm, store ?? "ID")}",
+            (_, "login_failed") => $"the portal refused the stored login; fix it (profiles/{crm}_{store ?? "ID"}.login.json or the CRMETL_LOGIN_ variables) or log in once: {Commands.BootstrapCommand.For(crm, store ?? "ID")}",
             (_, "portal_unavailable" or "timeout") => $"the portal did not answer in time; the next scheduled run tries again (or ./crm-etl download {scope})",
             (_, "parse" or "bad_file") => $"the file could not be read and is kept{(file is null ? "" : $" ({file})")}; download it again or fix it: ./crm-etl ingest {scope} --file PATH",
             (_, "pull" or "fetch") => $"the source's API refused or failed; ./crm-etl pull --crm {crm} tries again",

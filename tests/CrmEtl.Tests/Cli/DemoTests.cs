@@ -19,6 +19,7 @@ public sealed class DemoTests
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal(4, result.Stdout.Split('\n').Count(l => l.StartsWith("bootstrap ") && l.Contains("logged in with OTP")));
             Assert.Matches(@"demo finished in [\d.]+ s; run 1 inserted [1-9]\d*, run 2 inserted 0", result.Stdout);
+            Assert.Matches(@"UN3668\s+UPI\s+[1-9]\d*\s", result.Stdout);
             foreach (var costCenter in new[] { "UN3668", "KN3817", "SC3567", "SL1610" }) Assert.Contains(costCenter, result.Stdout);
             // beside the orders: the sample SalesPro export (60 appointments), the ERPNext and CRM API sandboxes pulled twice
             Assert.Matches(@"salespro\s+appointments\s+succeeded\s+60\s+60\s+0\s", result.Stdout);

@@ -34,15 +34,25 @@ public sealed class DownloadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task All_four_stores_download_and_ingest_with_both_UClean_export_modes()
+    public async Task All_four_stores_download_and_ingest_with_both_UClean_export_modes_and_both_TumbleDry_reports()
     {
-        var (result, runs) = await DownloadAsync("--from", Day.AddDays(-2).ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"));
+        var (result, runs) = await DownloadAsync(all: true, "--from", Day.AddDays(-2).ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(["a668", "a817", "sector56", "sushantlok1"], runs.Select(r => r.GetProperty("store").GetString()));
+        Assert.Equal(["a668/orders", "a668/payments", "a817/orders", "a817/payments", "sector56/orders", "sushantlok1/orders"],
+            runs.Select(r => r.GetProperty("store").GetString() + "/" + r.GetProperty("dataset").GetString()));
         Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
         Assert.Equal("TD_OrderReport_UttamNagar_2025-11-10_to_2025-11-12.xlsx", Path.GetFileName(runs[0].GetProperty("file").GetString()));
-        Assert.Equal("UC_GST_SushantLok_2025-11-10_to_2025-11-12.xlsx", Path.GetFileName(runs[3].GetProperty("file").GetString()));
+        Assert.Equal("TD_SalesReport_UttamNagar_2025-11-10_to_2025-11-12.xlsx", Path.GetFileName(runs[1].GetProperty("file").GetString()));
+        Assert.Equal("UC_GST_SushantLok_2025-11-10_to_2025-11-12.xlsx", Path.GetFileName(runs[5].GetProperty("file").GetString()));
+
+        // The payments of the window: in order_payments, and summed per mode on their orders.
+        var payments = Days(Day.AddDays(-2), Day).SelectMany(d => TdSalesReport.Payments("a668", d, d == Day ? PortalFixture.Now : null)).ToList();
+        Assert.Equal(payments.Count, await Db.ScalarAsync<long>(_db, "select count(*) from order_payments where cost_center = 'UN3668'"));
+        Assert.Equal(payments.Sum(p => p.Received), await Db.ScalarAsync<decimal>(_db, "select sum(amount) from order_payments where cost_center = 'UN3668'"));
+        Assert.Equal(payments.Where(p => p.Order.OrderTime >= Day.AddDays(-2).ToDateTime(TimeOnly.MinValue)).Sum(p => p.Received),
+            await Db.ScalarAsync<decimal>(_db, "select coalesce(sum(s.value::numeric), 0) from orders o, jsonb_each_text(o.payment_mode_summary) s where o.cost_center = 'UN3668'"));
+        Assert.True(_portals.Sandbox.State.Hits.GetValueOrDefault("a668:sales-report") > 0);
         Assert.Equal("2025-11-10", runs[0].GetProperty("from").GetString());
 
         var td = Td("a668", Day.AddDays(-2), Day);
@@ -51,7 +61,7 @@ public sealed class DownloadTests : IAsyncLifetime
         Assert.Equal(td.Sum(o => o.Net), await Db.ScalarAsync<decimal>(_db, "select sum(net_amount) from orders where cost_center = 'UN3668'"));
         Assert.Equal(uc.Sum(x => x.Total), await Db.ScalarAsync<decimal>(_db, "select sum(net_amount) from orders where cost_center = 'SL1610'"));
         Assert.Equal(Uc("UC567", Day.AddDays(-2), Day).Count, await Db.ScalarAsync<long>(_db, "select count(*) from orders where cost_center = 'SC3567'"));
-        Assert.Equal(4, await Db.ScalarAsync<long>(_db, "select count(*) from download_ledger where status = 'downloaded' and origin = 'download' and md5_hash is not null"));
+        Assert.Equal(6, await Db.ScalarAsync<long>(_db, "select count(*) from download_ledger where status = 'downloaded' and origin = 'download' and md5_hash is not null"));
         Assert.Empty(Directory.GetFiles(_downloads));
         Assert.True(_portals.Sandbox.State.Hits.GetValueOrDefault("UC610:generateGST") > 0);
         Assert.True(_portals.Sandbox.State.Hits.GetValueOrDefault("UC567:export-report") > 0);
@@ -62,7 +72,7 @@ public sealed class DownloadTests : IAsyncLifetime
     {
         // 16 days at download.maxDaysPerRequest 7: three windows, shown as they are done
         var shown = Path.Combine(Repo.TempDir("terminal"), "download.txt");
-        var onTerminal = await _host.RunAsync("--script-terminal", shown, "download", "--crm", "td", "--store", "a668",
+        var onTerminal = await _host.RunAsync("--script-terminal", shown, "download", "--crm", "td", "--store", "a668", "--report", "orders",
             "--from", Day.AddDays(-15).ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"));
         Assert.True(onTerminal.ExitCode == 0, onTerminal.ToString());
         var terminal = await File.ReadAllTextAsync(shown);
@@ -109,6 +119,111 @@ public sealed class DownloadTests : IAsyncLifetime
             await _portals.BootstrapAsync(_host, SandboxAccount.All[0], headless: true);
         }
     }
+
+    [Theory]
+    [InlineData(1)] // td a817
+    [InlineData(2)] // uc sector56
+    public async Task An_expired_session_is_renewed_with_the_stored_login_without_a_person_and_saved(int which)
+    {
+        var account = SandboxAccount.All[which];
+        var login = StoreLogin(account, account.Password);
+        var logins = Logins(account);
+        _portals.Sandbox.State.Expire(account.StoreCode);
+        try
+        {
+            var (result, runs) = await DownloadAsync("--crm", account.Crm, "--store", account.StoreId, "--from", "2025-11-12", "--to", "2025-11-12");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("succeeded", Assert.Single(runs).GetProperty("status").GetString());
+            Assert.Equal(logins + 1, Logins(account));
+            Assert.Contains("[session.relogin]", result.Stderr);
+            Assert.Contains("[session.renewed]", result.Stderr);
+            Assert.False((result.Stdout + result.Stderr).Contains(account.Password), "the password reached the output");
+            Assert.True(await Db.ScalarAsync<long>(_db, "select count(*) from orders") > 0);
+
+            // The renewed session was saved: the next run uses it and logs in no more.
+            var (again, _) = await DownloadAsync("--crm", account.Crm, "--store", account.StoreId, "--from", "2025-11-11", "--to", "2025-11-11");
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Equal(logins + 1, Logins(account));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_portals.ProfilesDir, $"{account.Crm}_{account.StoreId}.json")));
+        }
+        finally
+        {
+            File.Delete(login);
+        }
+    }
+
+    [Fact]
+    public async Task A_wrong_stored_password_is_login_failed_alerted_once_and_never_tried_again_until_it_changes()
+    {
+        var account = SandboxAccount.All[3]; // uc sushantlok1
+        var login = StoreLogin(account, "not-the-password");
+        var logins = Logins(account);
+        _portals.Sandbox.State.Expire(account.StoreCode);
+        try
+        {
+            var (first, runs) = await DownloadAsync("--crm", "uc", "--store", account.StoreId, "--from", "2025-11-12", "--to", "2025-11-12");
+            Assert.Equal(1, first.ExitCode);
+            var run = Assert.Single(runs);
+            Assert.Equal("login_failed", run.GetProperty("failure_kind").GetString());
+            Assert.Contains("./crm-etl bootstrap --crm uc --store sushantlok1", run.GetProperty("error").GetString());
+            Assert.Equal(["failed", "login_failed"], (await Db.RowsAsync(_db, "select status, failure_kind from download_ledger where store = 'sushantlok1'")).Single());
+            Assert.Equal(logins + 1, Logins(account));
+
+            var (second, again) = await DownloadAsync("--crm", "uc", "--store", account.StoreId, "--from", "2025-11-12", "--to", "2025-11-12");
+            Assert.Equal(1, second.ExitCode);
+            Assert.Equal("login_failed", Assert.Single(again).GetProperty("failure_kind").GetString());
+            Assert.Contains("not tried again", Assert.Single(again).GetProperty("error").GetString());
+            Assert.Equal(logins + 1, Logins(account)); // the portal saw one wrong password, not two
+            Assert.False((first.Stderr + second.Stderr).Contains("not-the-password"), "the password reached the log");
+        }
+        finally
+        {
+            File.Delete(login);
+            File.Delete(Path.ChangeExtension(login, ".refused"));
+            await _portals.BootstrapAsync(_host, account, headless: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_portal_that_no_longer_trusts_the_device_asks_for_an_OTP_and_the_store_stops_as_session_expired()
+    {
+        var account = SandboxAccount.All[0]; // td a668
+        var login = StoreLogin(account, account.Password);
+        // A device the portal forgot: the saved session without its device cookie.
+        var profile = Path.Combine(_portals.ProfilesDir, "td_a668.json");
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(profile))!;
+        var cookies = state["cookies"]!.AsArray();
+        foreach (var device in cookies.Where(c => c!["name"]!.GetValue<string>() == "qdc_device").ToList()) cookies.Remove(device);
+        await File.WriteAllTextAsync(profile, state.ToJsonString());
+        _portals.Sandbox.State.Expire(account.StoreCode);
+        try
+        {
+            var (result, runs) = await DownloadAsync("--crm", "td", "--store", "a668", "--from", "2025-11-12", "--to", "2025-11-12");
+            Assert.Equal(1, result.ExitCode);
+            var run = Assert.Single(runs);
+            Assert.Equal("session_expired", run.GetProperty("failure_kind").GetString());
+            Assert.Contains("asks for an OTP", run.GetProperty("error").GetString());
+            Assert.Contains("./crm-etl bootstrap --crm td --store a668", run.GetProperty("error").GetString());
+            Assert.False(File.Exists(Path.ChangeExtension(login, ".refused")), "an OTP page is no refused password");
+        }
+        finally
+        {
+            File.Delete(login);
+            await _portals.BootstrapAsync(_host, account, headless: true);
+        }
+    }
+
+    // The store's stored login beside its session, as an operator keeps it (mode 0600).
+    private string StoreLogin(SandboxAccount account, string password)
+    {
+        var path = Path.Combine(_portals.ProfilesDir, $"{account.Crm}_{account.StoreId}.login.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new { user = account.User, password, pin = account.Crm == "td" ? account.StoreCode : null }));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
+
+    private int Logins(SandboxAccount account) => _portals.Sandbox.State.Hits.GetValueOrDefault($"{account.StoreCode}:login");
 
     [Fact]
     public async Task A_closable_popup_is_closed_and_a_sticky_one_is_reported_as_blocked()
@@ -230,7 +345,7 @@ public sealed class DownloadTests : IAsyncLifetime
     {
         _portals.Sandbox.Knobs.ReportDelaySeconds = 2; // keeps the browser up long enough to be seen
         var before = Directory.GetFiles(_portals.ProfilesDir, "*.json").ToDictionary(f => f, File.GetLastWriteTimeUtc);
-        using var process = _host.Start("download", "--from", Day.ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"), "--json");
+        using var process = _host.Start("download", "--report", "orders", "--from", Day.ToString("yyyy-MM-dd"), "--to", Day.ToString("yyyy-MM-dd"), "--json");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         var browsers = new HashSet<int>();
@@ -308,9 +423,12 @@ public sealed class DownloadTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(profile));
     }
 
-    private async Task<(HostProcess.Result Result, List<JsonElement> Runs)> DownloadAsync(params string[] args)
+    // The order reports only (the mechanics of a download), unless all reports are asked for.
+    private Task<(HostProcess.Result Result, List<JsonElement> Runs)> DownloadAsync(params string[] args) => DownloadAsync(false, args);
+
+    private async Task<(HostProcess.Result Result, List<JsonElement> Runs)> DownloadAsync(bool all, params string[] args)
     {
-        var result = await _host.RunAsync(["download", .. args, "--json"]);
+        var result = await _host.RunAsync(["download", .. args, .. all ? Array.Empty<string>() : ["--report", "orders"], "--json"]);
         var runs = result.Stdout.Length > 0
             ? JsonDocument.Parse(result.Stdout).RootElement.GetProperty("runs").EnumerateArray().Select(r => r.Clone()).ToList()
             : [];

@@ -42,7 +42,7 @@ public sealed class UnattendedTests : IAsyncLifetime
     public async Task Two_runs_started_together_leave_exactly_the_orders_of_one()
     {
         _portals.Sandbox.Knobs.ReportDelaySeconds = 2;
-        var args = new[] { "download", "--from", "2025-11-12", "--to", "2025-11-12", "--json" };
+        var args = new[] { "download", "--report", "orders", "--from", "2025-11-12", "--to", "2025-11-12", "--json" };
         var results = await Task.WhenAll(NewHost().RunAsync(args), NewHost().RunAsync(args));
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
@@ -63,7 +63,7 @@ public sealed class UnattendedTests : IAsyncLifetime
         _portals.Sandbox.Knobs.OnlyStore = "a668";
         _host.Environment["CRMETL_Timeouts__StoreMinutes"] = "0.3"; // 18 s: a817 needs 2-3 s alone, up to 12 s with the whole suite running
         var clock = Stopwatch.StartNew();
-        using var process = _host.Start("download", "--crm", "td", "--from", "2025-11-12", "--to", "2025-11-12", "--json");
+        using var process = _host.Start("download", "--crm", "td", "--report", "orders", "--from", "2025-11-12", "--to", "2025-11-12", "--json");
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -85,7 +85,7 @@ public sealed class UnattendedTests : IAsyncLifetime
     public async Task No_browser_outlives_a_killed_host()
     {
         _portals.Sandbox.Knobs.ReportDelaySeconds = 60;
-        using var process = _host.Start("download", "--crm", "td", "--store", "a817", "--from", "2025-11-12", "--to", "2025-11-12");
+        using var process = _host.Start("download", "--crm", "td", "--store", "a817", "--report", "orders", "--from", "2025-11-12", "--to", "2025-11-12");
         var watch = Stopwatch.StartNew();
         while (BrowsersOf(process.Id).Count == 0)
         {
@@ -119,7 +119,7 @@ public sealed class UnattendedTests : IAsyncLifetime
         _portals.Sandbox.State.Expire("a817");
         try
         {
-            var args = new[] { "download", "--crm", "td", "--from", "2025-11-12", "--to", "2025-11-12" };
+            var args = new[] { "download", "--crm", "td", "--report", "orders", "--from", "2025-11-12", "--to", "2025-11-12" };
             var first = await _host.RunAsync(args);
             var second = await _host.RunAsync(args);
 
@@ -192,7 +192,7 @@ public sealed class UnattendedTests : IAsyncLifetime
         {
             Assert.Equal(0, (await host.RunAsync("db", "start")).ExitCode);
             _portals.Sandbox.Knobs.ReportDelaySeconds = 5;
-            var args = new[] { "download", "--crm", "td", "--store", "a668", "--from", "2025-11-12", "--to", "2025-11-12", "--json" };
+            var args = new[] { "download", "--crm", "td", "--store", "a668", "--report", "orders", "--from", "2025-11-12", "--to", "2025-11-12", "--json" };
             using var process = host.Start(args);
             var watch = Stopwatch.StartNew();
             while (BrowsersOf(process.Id).Count == 0)

@@ -1,5 +1,5 @@
 -- TumbleDry Order Report rows -> orders: one order per row of the report.
--- reads:   batch (the file's rows, one per Order No.: its last row in the file), cost_centers
+-- reads:   batch (the file's rows, one per Order No.: its last row in the file), cost_centers, paid_orders
 -- target:  orders
 -- key:     cost_center, source_system, source_order_id
 select
@@ -26,13 +26,11 @@ select
     b.tax                                             as tax_amount,
     b.net_amount,
 
-    -- status: payment modes come with the Sales & Delivery report, not this one
-    null::jsonb                                       as payment_mode_summary,
-    case
-        when b.balance <= 0 then 'Paid'
-        when b.paid > 0 or b.advance > 0 then 'Partially Paid'
-        else 'Pending'
-    end                                               as payment_status,
+    -- status: payment modes come with the Sales & Delivery report (paid_orders: payments loaded before the order;
+    -- later ones update the order from the payments models)
+    pay.payment_mode_summary,
+    td_payment_status(b.net_amount, b.balance, b.paid, b.advance, pay.paid, pay.last_balance)
+                                                      as payment_status,
     case lower(b.order_status)                        -- staged text is trimmed, its white space folded
         when 'pending'    then 'Pending'
         when 'in process' then 'In Process'
@@ -50,3 +48,4 @@ select
     b.row_hash                                        as source_row_hash
 from batch b
 join cost_centers cc on cc.crm = 'td' and cc.store_code = b.store_code
+left join paid_orders pay on pay.store_code = b.store_code and pay.order_no = b.order_no
