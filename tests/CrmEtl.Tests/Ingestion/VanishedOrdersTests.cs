@@ -47,6 +47,11 @@ public sealed class VanishedOrdersTests : IClassFixture<DatabaseFixture>
         var third = await IngestAsync("td", "a668", Files.Td(_dir, back, name: "v3.xlsx"), day);
         Assert.Equal([gone[1]], await MissingAsync("UN3668", day));
         Assert.Equal(0, await Db.ScalarAsync<long>(_cs, "select count(*) from ingest_checks where run_id = $1 and check_name = 'orders/vanished_from_the_portal'", third.RunId!));
+
+        // The analysts' rule: unlisted for 7 days, an order counts as cancelled.
+        Assert.Empty(await Db.RowsAsync(_cs, "select 1 from orders_presumed_cancelled where cost_center = 'UN3668'"));
+        await Db.ExecAsync(_cs, $"update orders set source_missing_since = now() - interval '8 days' where source_order_id = '{gone[1]}'");
+        Assert.Equal([gone[1]], (await Db.RowsAsync(_cs, "select source_order_id from orders_presumed_cancelled where cost_center = 'UN3668'")).Select(r => (string)r[0]!));
     }
 
     [Fact]

@@ -63,14 +63,8 @@ public sealed class XlsxCorpusTests
         Assert.Equal(new DateTime(2025, 11, 14), reader.GetValue(5)); // "Due": two days after 12 Nov 2025
     }
 
-    private static List<List<object?>> ReadSheet(IDataReader reader)
-    {
-        var rows = new List<List<object?>>();
-        while (reader.Read())
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i) is DBNull ? null : reader.GetValue(i)).ToList());
-        while (rows.Count > 0 && rows[^1].All(v => v is null)) rows.RemoveAt(rows.Count - 1);
-        return rows;
-    }
+    // One sheet's rows (ExcelDataReader: the current result), up to the last non-empty one.
+    private static List<List<object?>> ReadSheet(IDataReader reader) => XlsxReaderTests.ReadAll(reader, dispose: false);
 
-    private static object? Cell(List<object?> row, int i) => i < row.Count ? row[i] : null;
+    private static object? Cell(List<object?> row, int i) => XlsxReaderTests.Cell(row, i);
 }

@@ -255,9 +255,10 @@ public sealed class XlsxReaderTests
         return path;
     }
 
-    private static List<List<object?>> ReadAll(IDataReader reader)
+    /// <summary>The rows of the reader's (current) sheet, disposing of it unless asked not to.</summary>
+    internal static List<List<object?>> ReadAll(IDataReader reader, bool dispose = true)
     {
-        using (reader)
+        try
         {
             var rows = new List<List<object?>>();
             while (reader.Read())
@@ -266,7 +267,11 @@ public sealed class XlsxReaderTests
             while (rows.Count > 0 && rows[^1].All(v => v is null)) rows.RemoveAt(rows.Count - 1);
             return rows;
         }
+        finally
+        {
+            if (dispose) reader.Dispose();
+        }
     }
 
-    private static object? Cell(List<object?> row, int i) => i < row.Count ? row[i] : null;
+    internal static object? Cell(List<object?> row, int i) => i < row.Count ? row[i] : null;
 }
