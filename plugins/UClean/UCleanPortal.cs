@@ -19,7 +19,7 @@ internal sealed class UCleanPortal : IPortal
         var page = session.Context.Pages.FirstOrDefault() ?? await session.Context.NewPageAsync();
         await PortalChecks.GotoAsync(page, $"{session.Url("store")}/login", "open login", session.Timeouts);
         // An expired session's token is still in local storage: it must not pass for the new one.
-        await page.EvaluateAsync("() => localStorage.removeItem('token')");
+        var stale = session.SavedLocalStorage(session.Url("store"), "token");
         if (credentials is not null)
         {
             await page.Locator("#email").PressSequentiallyAsync(credentials.User);
@@ -33,7 +33,7 @@ internal sealed class UCleanPortal : IPortal
         while (DateTime.UtcNow < deadline)
         {
             ct.ThrowIfCancellationRequested();
-            if (await TokenInPageAsync(page) is not null) return;
+            if (await TokenInPageAsync(page) is { } token && token != stale) return;
             if (credentials is not null && (await page.GetByRole(AriaRole.Alert).AllInnerTextsAsync()).FirstOrDefault(t => t.Trim().Length > 0) is { } refused)
                 throw new PortalException(PortalFailure.LoginFailed, "login", $"sign-in refused: {refused.Trim()}");
             if (credentials is not null && !otpSent && await page.Locator("#otp").IsVisibleAsync())
