@@ -34,8 +34,8 @@ internal sealed class UCleanPortal : IPortal
         {
             ct.ThrowIfCancellationRequested();
             if (await TokenInPageAsync(page) is { } token && token != stale) return;
-            if (credentials is not null && (await page.GetByRole(AriaRole.Alert).AllInnerTextsAsync()).FirstOrDefault(t => t.Trim().Length > 0) is { } refused)
-                throw new PortalException(PortalFailure.LoginFailed, "login", $"sign-in refused: {refused.Trim()}");
+            if (credentials is not null && await RefusalAsync(page) is { } refused)
+                throw new PortalException(PortalFailure.LoginFailed, "login", $"sign-in refused: {refused}");
             if (credentials is not null && !otpSent && await page.Locator("#otp").IsVisibleAsync())
             {
                 session.Log("the portal asks for an OTP");
@@ -129,6 +129,19 @@ internal sealed class UCleanPortal : IPortal
         var body = await response.BodyAsync();
         PortalChecks.RefuseHtml(body, step, LoginMarkers);
         return body;
+    }
+
+    // What the sign-in page says when it refuses the login; null while it says nothing or is navigating away.
+    private static async Task<string?> RefusalAsync(IPage page)
+    {
+        try
+        {
+            return (await page.GetByRole(AriaRole.Alert).AllInnerTextsAsync()).Select(t => t.Trim()).FirstOrDefault(t => t.Length > 0);
+        }
+        catch (PlaywrightException)
+        {
+            return null;
+        }
     }
 
     private static async Task<string?> TokenInPageAsync(IPage page)
