@@ -125,10 +125,12 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
                     {
                         await DownloadWithRetriesAsync(portal, session, report, from, to, target, scope, storeLimit.Token);
                     }
-                    catch (PortalException e) when (e.Kind == PortalFailure.SessionExpired && !relogged &&
-                                                    StoredLogin.Find(config.LoginPath(storeConfig), store.Crm, store.Id) is { } login)
+                    catch (PortalException e) when (e.Kind == PortalFailure.SessionExpired && !relogged)
                     {
                         relogged = true; // once per store and run: a portal that keeps refusing locks the account
+                        // Looked up here, not in the filter: an exception thrown in a filter is swallowed, and a login
+                        // file others may read must fail the store naming it.
+                        if (StoredLogin.Find(config.LoginPath(storeConfig), store.Crm, store.Id) is not { } login) throw;
                         session = await LogInAgainAsync(portal, session, login, profile, scope, e, storeLimit.Token);
                         await DownloadWithRetriesAsync(portal, session, report, from, to, target, scope, storeLimit.Token);
                     }
