@@ -21,12 +21,14 @@ internal sealed partial class TumbleDryPortal : IPortal
         var subs = session.Url("subs");
         var page = session.Context.Pages.FirstOrDefault() ?? await session.Context.NewPageAsync();
         await PortalChecks.GotoAsync(page, $"{subs}/Login", "open login", session.Timeouts);
+        session.Log($"login page open at {PortalChecks.Strip(page.Url)}");
         if (credentials is not null)
         {
             await (await RequiredAsync(page, "#txtUserId", "login")).PressSequentiallyAsync(credentials.User);
             await (await RequiredAsync(page, "#txtPassword", "login")).PressSequentiallyAsync(credentials.Password);
             await (await RequiredAsync(page, "#txtBranchPin", "login")).PressSequentiallyAsync(credentials.Pin ?? session.Store.Code);
             await page.Locator("#btnLogin").ClickAsync();
+            session.Log($"login submitted; now at {PortalChecks.Strip(page.Url)}");
         }
         else session.Log("waiting for a person to log in (user id, password, branch pin, then the OTP)");
 
