@@ -31,8 +31,19 @@ internal sealed class HostContext(CrmEtlPaths paths)
     public async Task<string> ServerAsync(CancellationToken ct) =>
         DatabaseOverride
         ?? (Environment.GetEnvironmentVariable("CRMETL_DATABASE") is { Length: > 0 } configured
-            ? configured
+            ? WithoutCommandTimeout(configured)
             : await Cluster.EnsureRunningAsync(ct));
+
+    // Npgsql ends a statement after 30 s unless told otherwise, and a model over a million rows runs longer: a
+    // configured database gets no limit unless its connection string sets one (the store and run limits still apply).
+    internal static string WithoutCommandTimeout(string connectionString)
+    {
+        // The plain builder: Npgsql's own answers ContainsKey for any keyword it knows, set or not.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "").Equals("CommandTimeout", StringComparison.OrdinalIgnoreCase)))
+            return connectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
+    }
 
     /// <summary><see cref="ServerAsync"/>, migrated, stores synced, dead runs marked abandoned.</summary>
     public async Task<string> DatabaseAsync(CancellationToken ct)
