@@ -5,7 +5,7 @@ using CrmEtl.Host.Reading;
 /// <summary>Where parsing time goes: the xlsx reader alone, then the plugin's reader (header contract, cell conversion).</summary>
 internal static class ParseStages
 {
-    /// <param name="crm">The plugin whose reader is timed: td (the first sheet) or leads (every sheet).</param>
+    /// <param name="crm">The plugin whose reader is timed: td (the first sheet), else every sheet (a CSV is one).</param>
     public static IEnumerable<(string Stage, double Seconds, long Rows)> Run(string file, string crm = "td", string dataset = "orders")
     {
         var clock = Stopwatch.StartNew();

@@ -34,7 +34,7 @@ switch (args)
         Console.WriteLine($"{truth.Rows} rows on {sheets} sheets → {file} ({new FileInfo(file).Length / 1e6:0.0} MB): {truth.Leads} leads, {truth.Rejected} without a valid phone");
         return 0;
     case ["parse", var file, ..]:
-        foreach (var (stage, seconds, rows) in args.Length > 2 ? ParseStages.Run(file, args[2], args[2]) : ParseStages.Run(file))
+        foreach (var (stage, seconds, rows) in args.Length > 2 ? ParseStages.Run(file, args[2], args.Length > 3 ? args[3] : args[2]) : ParseStages.Run(file))
             Console.WriteLine($"{stage,-28} {seconds,7:0.000} s  {rows / seconds,10:N0} rows/s");
         return 0;
     case ["run", ..]:
@@ -50,7 +50,7 @@ switch (args)
             pandasSizes, salesProSizes, erpNext, leadRows, webOrders).RunAsync();
     default:
         Console.Error.WriteLine("usage: crm-etl-bench run [--sizes 10000,100000,1000000] [--portal-runs 5] [--pandas-sizes 10000,100000] [--salespro-sizes 1000000] [--erpnext-documents 100000] [--leads-rows 200000] [--web-orders 1000000] [--out bench/results.md]\n" +
-                                "       crm-etl-bench samples <dir> | generate <rows> <file> [share] | generate-salespro <rows> <file> [version] | generate-leads <sheets> <rows> <file> | parse <file> [leads]");
+                                "       crm-etl-bench samples <dir> | generate <rows> <file> [share] | generate-salespro <rows> <file> [version] | generate-leads <sheets> <rows> <file> | parse <file> [crm [dataset]]");
         return 2;
 }
 

@@ -16,13 +16,10 @@ internal static class BatchRunner
     public static async Task<BatchResult> RunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ModelSet set, BatchContext batch, CancellationToken ct)
     {
         var scope = $"{batch.Crm}/{batch.Dataset}";
-        // JIT off for the batch: a model whose rows a pseudo-constant rules out (crm_etl_complete_file() false) is still
-        // costed as a scan of its target, and compiling it took 1.2-1.6 s for nothing (100k orders); the big models
-        // ran no faster with it.
         await using (var settings = new NpgsqlCommand(
                          "select set_config('crmetl.load_batch_id', $1, true), set_config('crmetl.window_from', $2, true), " +
                          "set_config('crmetl.window_to', $3, true), set_config('crmetl.store_code', $4, true), " +
-                         "set_config('crmetl.complete_file', $5, true), set_config('jit', 'off', true)",
+                         $"set_config('crmetl.complete_file', $5, true), {PlannerSettings}",
                          conn, tx))
         {
             foreach (var value in Settings(batch)) settings.Parameters.AddWithValue(value);
@@ -74,6 +71,12 @@ internal static class BatchRunner
         return new BatchResult(TableCounts.Sum(tables), rejected, found);
     }
 
+    // JIT off: a model whose rows a pseudo-constant rules out (crm_etl_complete_file() false) is still costed as a scan
+    // of its target, and compiling it took 1.2-1.6 s for nothing (100k orders); the big models ran no faster with it.
+    // A cheaper hand-over of rows from parallel workers: at the default (0.1 a row) a model's SELECT into its temp table
+    // was never planned in parallel, and a million rows took twice as long on one core (bench/README.md).
+    private const string PlannerSettings = "set_config('jit', 'off', true), set_config('parallel_tuple_cost', '0.01', true)";
+
     private static string[] Settings(BatchContext batch) =>
     [
         batch.BatchId.ToString(CultureInfo.InvariantCulture),
@@ -88,7 +91,7 @@ internal static class BatchRunner
     {
         string[] names = ["load_batch_id", "window_from", "window_to", "store_code", "complete_file"];
         return "select " + string.Join(", ", names.Zip(Settings(batch), (n, v) => $"set_config('crmetl.{n}', '{v.Replace("'", "''")}', true)")) +
-               ", set_config('jit', 'off', true)";
+               ", " + PlannerSettings;
     }
 
     // batch_left_out: the hashes of a big file's rows that were left out of staging as unchanged (they are in the file).

@@ -5,15 +5,19 @@ namespace CrmEtl.Host.Models;
 /// <summary>Runs a model's SQL wrapped in the host's statement, turning PostgreSQL's errors into the model file's words.</summary>
 internal static class ModelSql
 {
-    /// <summary>Runs <paramref name="prefix"/> + the model's SQL + <paramref name="suffix"/>; returns the rows affected.</summary>
+    /// <summary>
+    /// Runs <paramref name="prefix"/> + the model's SQL + <paramref name="suffix"/>; returns the rows it wrote or selected
+    /// (a CREATE TABLE AS reports its rows as a SELECT does, which a command's ExecuteNonQuery leaves out as -1).
+    /// </summary>
     public static async Task<long> ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string prefix, Model model, string suffix, CancellationToken ct)
     {
         var statement = prefix + model.Sql + suffix;
         SqlTrace.Add(statement);
         try
         {
-            await using var cmd = new NpgsqlCommand(statement, conn, tx);
-            return await cmd.ExecuteNonQueryAsync(ct);
+            await using var batch = new NpgsqlBatch(conn, tx) { BatchCommands = { new NpgsqlBatchCommand(statement) } };
+            await batch.ExecuteNonQueryAsync(ct);
+            return (long)batch.BatchCommands[0].Rows;
         }
         catch (PostgresException e) when (!Database.Outage.Is(e))
         {
