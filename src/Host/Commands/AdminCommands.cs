@@ -9,7 +9,7 @@ internal static class AdminCommands
 {
     public static async Task<int> MigrateAsync(HostContext host, CancellationToken ct)
     {
-        var applied = await Schema.MigrateAsync(await host.ServerAsync(ct), host.Paths.SqlRoot, host.Plugins, ct);
+        var applied = await Schema.MigrateAsync(await host.ServerAsync(ct), host.Paths.SqlRoot, host.Plugins, ct, always: true);
         await host.DatabaseAsync(ct); // and what every start does: stores, pending records, runs of dead processes
         Console.WriteLine(applied.Count == 0 ? "schema is up to date" : $"applied {applied.Count}: {string.Join(", ", applied)}");
         return 0;
