@@ -73,9 +73,7 @@ internal static class BatchRunner
 
     // JIT off: a model whose rows a pseudo-constant rules out (crm_etl_complete_file() false) is still costed as a scan
     // of its target, and compiling it took 1.2-1.6 s for nothing (100k orders); the big models ran no faster with it.
-    // A cheaper hand-over of rows from parallel workers: at the default (0.1 a row) a model's SELECT into its temp table
-    // was never planned in parallel, and a million rows took twice as long on one core (bench/README.md).
-    private const string PlannerSettings = "set_config('jit', 'off', true), set_config('parallel_tuple_cost', '0.01', true)";
+    private const string PlannerSettings = "set_config('jit', 'off', true)";
 
     private static string[] Settings(BatchContext batch) =>
     [
