@@ -35,8 +35,8 @@ internal static class Schema
         var legacy = clock.ElapsedMilliseconds;
         var applied = await new MigrationRunner(connectionString).ApplyAsync(scripts, ct);
         var journal = clock.ElapsedMilliseconds;
-        await EnsureStagingAsync(connectionString, plugins, ct);
-        await RememberAsync(connectionString, fingerprint, ct);
+        // A staging table with a problem is not marked current: its warning comes again with every command until mended.
+        if (await EnsureStagingAsync(connectionString, plugins, ct)) await RememberAsync(connectionString, fingerprint, ct);
         Log.Debug("db", "schema.timing", $"scripts read {read} ms, legacy check {legacy - read} ms, journal {journal - legacy} ms, staging {clock.ElapsedMilliseconds - journal} ms");
         return applied;
     }
@@ -87,10 +87,12 @@ internal static class Schema
 
     // A staging table gets the lineage columns it lacks (while it is empty: a loaded one has them), and the index the
     // batch view finds a batch's rows and the later row of a key by: (load_batch_id, key, source_row_number).
-    private static async Task EnsureStagingAsync(string connectionString, PluginCatalog plugins, CancellationToken ct)
+    // False when a staging table is missing or could not be given its lineage (each warned about).
+    private static async Task<bool> EnsureStagingAsync(string connectionString, PluginCatalog plugins, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
+        var sound = true;
         foreach (var plugin in plugins.Plugins)
         foreach (var dataset in plugin.Plugin.Datasets)
         {
@@ -112,6 +114,7 @@ internal static class Schema
             if (columns.Length == 0)
             {
                 Log.Warn(scope, "plugins.problem", $"staging table {dataset.StagingTable} does not exist (the plugin's sql/migrations should make it)");
+                sound = false;
                 continue;
             }
             var missing = Lineage.Where(l => !columns.Contains(l.Name)).ToList();
@@ -127,6 +130,7 @@ internal static class Schema
                 catch (PostgresException e)
                 {
                     Log.Warn(scope, "plugins.problem", $"staging table {dataset.StagingTable} lacks the lineage column(s) {string.Join(", ", missing.Select(l => l.Name))}: {e.MessageText}");
+                    sound = false;
                     continue;
                 }
             }
@@ -138,5 +142,6 @@ internal static class Schema
             await create.ExecuteNonQueryAsync(ct);
             Log.Info(scope, "migrate.index", $"{dataset.StagingTable}: index on its batches made");
         }
+        return sound;
     }
 }

@@ -67,24 +67,31 @@ internal static class Materializer
             ? "(" + string.Join(" and ", content.Select(c => $"m.{Q(c)} is null")) + ")"
             : "false";
 
-        // A merge's rows are rejected, new or held: what the insert leaves is held, and a million new rows are not
-        // counted first (a second scan of them, about a second).
-        var (newRows, existingRows) = model.Kind == Materialize.Merge
-            ? (-1, -1)
-            : await CountAsync(conn, tx, $"select count(*) filter (where {IsNew}), count(*) filter (where not {IsNew}) from {m} m where {accepted} and not {emptied}", ct);
-        long inserted = 0, updated = 0, deleted = 0;
+        long inserted = 0, updated = 0, deleted = 0, existingRows;
+        if (model.Kind == Materialize.Merge)
+        {
+            // A merge's rows are rejected, new or held: what the insert leaves is held, so a million new rows are not
+            // counted first (a second scan of them, about a second).
+            inserted = await InsertNewAsync();
+            existingRows = total - rejected - inserted;
+        }
+        else
+        {
+            (var newRows, existingRows) = await CountAsync(conn, tx,
+                $"select count(*) filter (where {IsNew}), count(*) filter (where not {IsNew}) from {m} m where {accepted} and not {emptied}", ct);
+            if (model.Kind != Materialize.Update && newRows > 0) inserted = await InsertNewAsync();
+        }
 
-        if (model.Kind != Materialize.Update && newRows != 0)
+        Task<long> InsertNewAsync()
         {
             var columns = selected.Select(Q).ToList();
             var values = selected.Select(Typed).ToList();
             if (hostBatch) { columns.Add("load_batch_id"); values.Add(batchId); }
             if (hostHash) { columns.Add("source_hash"); values.Add(hash); }
-            inserted = await ExecAsync(conn, tx,
+            return ExecAsync(conn, tx,
                 $"insert into {QName(model.Target!)} ({string.Join(", ", columns)})\nselect {string.Join(", ", values)}\nfrom {m} m where m.{IsNew} and {accepted} and not {emptied}",
                 ct);
         }
-        if (model.Kind == Materialize.Merge) existingRows = total - rejected - inserted;
 
         if (existingRows > 0)
         {

@@ -20,8 +20,9 @@ public sealed class StartupTests
         await Db.ExecAsync(db, "comment on table migration_journal is 'crm-etl schema of another build'");
         var changed = await host.RunAsync("status");
         Assert.True(changed.Stderr.Contains("legacy check"), changed.Stderr);
-        Assert.StartsWith("crm-etl schema ", await Db.ScalarAsync<string>(db, "select obj_description('migration_journal'::regclass, 'pg_class')"));
-        Assert.NotEqual("crm-etl schema of another build", await Db.ScalarAsync<string>(db, "select obj_description('migration_journal'::regclass, 'pg_class')"));
+        var marked = await Db.ScalarAsync<string>(db, "select obj_description('migration_journal'::regclass, 'pg_class')");
+        Assert.StartsWith("crm-etl schema ", marked);
+        Assert.NotEqual("crm-etl schema of another build", marked);
 
         var again = await host.RunAsync("status");
         Assert.True(again.Stderr.Contains("the database is current"), again.Stderr);
