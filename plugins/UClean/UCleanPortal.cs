@@ -18,6 +18,7 @@ internal sealed class UCleanPortal : IPortal
     {
         var page = session.Context.Pages.FirstOrDefault() ?? await session.Context.NewPageAsync();
         await PortalChecks.GotoAsync(page, $"{session.Url("store")}/login", "open login", session.Timeouts);
+        session.Log($"sign-in page open at {PortalChecks.Strip(page.Url)}");
         // An expired session's token is still in local storage: it must not pass for the new one.
         var stale = session.SavedLocalStorage(session.Url("store"), "token");
         if (credentials is not null)
@@ -25,6 +26,7 @@ internal sealed class UCleanPortal : IPortal
             await page.Locator("#email").PressSequentiallyAsync(credentials.User);
             await page.Locator("#password").PressSequentiallyAsync(credentials.Password);
             await page.Locator("button[type=submit]:visible").First.ClickAsync();
+            session.Log($"sign-in submitted; now at {PortalChecks.Strip(page.Url)}");
         }
         else session.Log("waiting for a person to sign in (e-mail, password, then the OTP)");
 

@@ -193,9 +193,9 @@ internal sealed class DownloadService(HostContext host, CrmEtlConfig config, str
             throw;
         }
         login.ClearRefused();
-        Log.Debug(scope, "session.relogin", $"logged in; closing {session.Context.Pages.Count} pages");
+        Log.Info(scope, "session.relogin", $"logged in; closing {session.Context.Pages.Count} pages");
         foreach (var page in session.Context.Pages.ToList()) await page.CloseAsync();
-        Log.Debug(scope, "session.relogin", "pages closed; saving the session");
+        Log.Info(scope, "session.relogin", "pages closed; saving the session");
         await ProfileStore.SaveAsync(session.Context, profile, ct);
         Log.Info(scope, "session.renewed", $"logged in again without a person; the new session is saved to {profile}");
         return session with { SavedState = await File.ReadAllTextAsync(profile, ct) };
